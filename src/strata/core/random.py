@@ -1,0 +1,134 @@
+"""One root seed and the key streams derived from it.
+
+Every source of randomness in strata derives from the root seed deterministically, never from the
+wall clock, Python's hash order or thread timing:
+
+* Weight initialisation runs on the host with NumPy generators seeded by ``(root, n)``, where ``n``
+  counts the draws taken from the stream since the seed was set.  A fresh process therefore starts
+  from the same weights, while a retry loop inside one process gets fresh weights on every pass.
+* Layers that draw random numbers inside a compiled step (``Dropout``) own a :class:`SeedGenerator`
+  whose seed comes from the same stream at construction.  Inside a step the key is
+  ``fold_in(fold_in(key(seed), step), k)``, where ``step`` is the model's training-step counter
+  (part of the training state) and ``k`` numbers the draws within the step.  Resuming training
+  therefore only needs the step counter, and no key state has to be threaded through the step.
+
+Without ``set_random_seed`` the root seed is :data:`DEFAULT_SEED`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import random as _py_random
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+DEFAULT_SEED = 1337
+"""The root seed used when ``strata.utils.set_random_seed`` was never called."""
+
+_root_seed = DEFAULT_SEED
+_draws = 0
+
+
+def set_global_seed(seed: int) -> None:
+    """Restart every key stream from ``seed`` (see ``strata.utils.set_random_seed``)."""
+    global _root_seed, _draws
+    _root_seed = int(seed)
+    _draws = 0
+
+
+def global_seed() -> int:
+    """The current root seed."""
+    return _root_seed
+
+
+def next_seed() -> int:
+    """Take the next 31-bit seed from the root stream."""
+    global _draws
+    state = np.random.SeedSequence([_root_seed, _draws]).generate_state(1)[0]
+    _draws += 1
+    return int(state) & 0x7FFFFFFF
+
+
+def stream_position() -> tuple[int, int]:
+    """``(root seed, draws taken)``: enough to restore the stream exactly."""
+    return _root_seed, _draws
+
+
+def restore_stream(position: tuple[int, int]) -> None:
+    """Put the root stream back where :func:`stream_position` found it."""
+    global _root_seed, _draws
+    _root_seed, _draws = int(position[0]), int(position[1])
+
+
+def host_generator(seed: int | None = None) -> np.random.Generator:
+    """A NumPy generator for host-side draws: from ``seed`` if given, else from the root stream."""
+    return np.random.default_rng(next_seed() if seed is None else int(seed))
+
+
+def seed_python_and_numpy(seed: int) -> None:
+    """Seed Python's ``random`` and NumPy's global generator, as Keras's ``set_random_seed`` does."""
+    _py_random.seed(seed)
+    np.random.seed(seed)
+
+
+class _StepRandom:
+    """Key material for draws inside one traced step."""
+
+    def __init__(self, step: Any, seeds: dict[int, Any]) -> None:
+        self.step = step
+        self.seeds = seeds
+        self.draws = 0
+
+
+_step_random: contextvars.ContextVar[_StepRandom | None] = contextvars.ContextVar(
+    "strata_step_random", default=None
+)
+
+
+@contextlib.contextmanager
+def step_random(step: Any, seeds: dict[int, Any] | None = None) -> Iterator[None]:
+    """Within the block, :meth:`SeedGenerator.next` derives keys from ``step`` (a traced int).
+
+    ``seeds`` maps ``id(generator)`` to a traced seed value, so compiled programs take seeds as
+    inputs instead of baking them in as constants (one program serves many identical models).
+    """
+    token = _step_random.set(_StepRandom(step, seeds or {}))
+    try:
+        yield
+    finally:
+        _step_random.reset(token)
+
+
+class SeedGenerator:
+    """A source of JAX PRNG keys owned by a layer (Keras's ``keras.random.SeedGenerator``).
+
+    Args:
+        seed: an int for a fixed stream; ``None`` takes a seed from the root stream.
+    """
+
+    def __init__(self, seed: int | None = None) -> None:
+        if seed is not None and not isinstance(seed, (int, np.integer)):
+            raise TypeError(
+                f"`seed` must be an int or None. Received: seed={seed!r} (of type {type(seed).__name__})"
+            )
+        self.seed = next_seed() if seed is None else int(seed)
+        self._eager_draws = 0
+
+    def next(self) -> Any:
+        """Return a new ``jax.random`` key (raw ``uint32[2]``)."""
+        import jax
+
+        context = _step_random.get()
+        base = jax.random.PRNGKey(self.seed if context is None else context.seeds.get(id(self), self.seed))
+        if context is not None:
+            index = context.draws
+            context.draws += 1
+            return jax.random.fold_in(jax.random.fold_in(base, context.step), index)
+        self._eager_draws += 1
+        return jax.random.fold_in(base, 0x7FFFFFFF - self._eager_draws)
+
+    def get_config(self) -> dict:
+        return {"seed": self.seed}

@@ -1,0 +1,418 @@
+"""``Layer``: the unit of computation, with Keras's contract.
+
+A layer creates its variables in ``build(input_shape)`` (or ``__init__``), computes in
+``call(inputs, training=None)``, and describes itself with ``get_config``.  ``__call__`` builds the
+layer on first use, resolves the ``training`` flag (explicit argument, else the value of the
+enclosing call, else the signature default), and either computes on arrays or, on symbolic
+``KerasTensor`` inputs, infers output shapes and records a graph node.
+
+The same ``call`` runs eagerly, inside ``jax.jit`` tracing and under ``jax.eval_shape``: layers never
+know which.  The state bridge (:mod:`strata.core.bridge`) feeds variables from a mapping.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import inspect
+from collections.abc import Iterator
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from strata.core import naming
+from strata.core.keras_tensor import KerasTensor
+from strata.core.node import Node, flatten_keras_tensors
+from strata.core.scope import StatelessScope
+from strata.core.variable import Variable, standardize_dtype
+
+_training: contextvars.ContextVar[Any] = contextvars.ContextVar("strata_training", default=None)
+_loss_sink: contextvars.ContextVar[list | None] = contextvars.ContextVar("strata_losses", default=None)
+
+_LEGACY_SHAPE_KWARGS = ("input_shape", "input_dim", "batch_input_shape", "batch_size")
+
+
+@contextlib.contextmanager
+def collect_losses() -> Iterator[list]:
+    """Collect ``add_loss`` values (activity regularizers included) made inside the block."""
+    sink: list = []
+    token = _loss_sink.set(sink)
+    try:
+        yield sink
+    finally:
+        _loss_sink.reset(token)
+
+
+def _signature_training_default(cls: type) -> tuple[bool, Any]:
+    cached = cls.__dict__.get("_strata_training_sig")
+    if cached is not None:
+        return cached
+    parameters = inspect.signature(cls.call).parameters
+    result = ("training" in parameters,
+              parameters["training"].default if "training" in parameters else None)
+    if result[1] is inspect.Parameter.empty:
+        result = (result[0], None)
+    setattr(cls, "_strata_training_sig", result)
+    return result
+
+
+def _shape_of(x: Any) -> Any:
+    if isinstance(x, (KerasTensor, jax.Array, np.ndarray)) or hasattr(x, "shape"):
+        return tuple(x.shape)
+    if isinstance(x, (list, tuple)):
+        return type(x)(_shape_of(v) for v in x)
+    if isinstance(x, dict):
+        return {k: _shape_of(v) for k, v in x.items()}
+    return None
+
+
+class Layer:
+    """Base class of all layers (``keras.layers.Layer``).
+
+    Args:
+        activity_regularizer: a regularizer applied to the layer's output; its value (divided by
+            the batch size) is added to the model's loss.
+        trainable: whether the layer's variables are updated by training.
+        dtype: the layer's dtype (default ``floatx()``).
+        name: the layer's name; by default the snake-cased class name, made unique.
+    """
+
+    def __init__(self, *, activity_regularizer: Any = None, trainable: bool = True,
+                 dtype: Any = None, autocast: bool = True, name: str | None = None,
+                 **kwargs: Any) -> None:
+        unknown = {k: v for k, v in kwargs.items() if k not in _LEGACY_SHAPE_KWARGS}
+        if unknown:
+            raise ValueError(
+                f"Unrecognized keyword arguments passed to {type(self).__name__}: {unknown}. "
+                "Check the spelling against the layer's documented arguments."
+            )
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"`name` must be a string. Received: name={name!r}")
+        object.__setattr__(self, "_tracking", True)
+        self._layers: list[Layer] = []
+        self._trainable_variables: list[Variable] = []
+        self._non_trainable_variables: list[Variable] = []
+        self._losses: list[Any] = []
+        self._inbound_nodes: list[Node] = []
+        self._outbound_nodes: list[Node] = []
+        self.name = name or naming.auto_name(naming.to_snake_case(type(self).__name__))
+        self._dtype = standardize_dtype(dtype.get("config", {}).get("name") if isinstance(dtype, dict) else dtype)
+        self.autocast = autocast
+        self.built = False
+        self._trainable = bool(trainable)
+        from strata import regularizers
+
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        self.supports_masking = False
+        self._build_shapes: Any = None
+        self._batch_input_shape = self._legacy_input_shape(kwargs)
+
+    @staticmethod
+    def _legacy_input_shape(kwargs: dict) -> tuple | None:
+        if kwargs.get("batch_input_shape") is not None:
+            return tuple(kwargs["batch_input_shape"])
+        shape = kwargs.get("input_shape")
+        if shape is None and kwargs.get("input_dim") is not None:
+            shape = (kwargs["input_dim"],)
+        if shape is None:
+            return None
+        if isinstance(shape, int):
+            shape = (shape,)
+        return (kwargs.get("batch_size"),) + tuple(shape)
+
+    # -- attribute tracking ------------------------------------------------------------------------
+    def __setattr__(self, name: str, value: Any) -> None:
+        if self.__dict__.get("_tracking") and not name.startswith("_strata"):
+            self._track(value)
+        object.__setattr__(self, name, value)
+
+    def _track(self, value: Any) -> None:
+        if isinstance(value, Layer):
+            if all(value is not layer for layer in self._layers):
+                self._layers.append(value)
+        elif isinstance(value, Variable):
+            own = self._trainable_variables + self._non_trainable_variables
+            if all(value is not v for v in own):
+                (self._trainable_variables if value.trainable else self._non_trainable_variables).append(value)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                if isinstance(item, (Layer, Variable)):
+                    self._track(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                if isinstance(item, (Layer, Variable)):
+                    self._track(item)
+
+    # -- weights -----------------------------------------------------------------------------------
+    def add_weight(self, shape: Any = None, initializer: Any = None, dtype: Any = None,
+                   trainable: bool = True, autocast: bool = True, regularizer: Any = None,
+                   constraint: Any = None, aggregation: str = "none",
+                   overwrite_with_gradient: bool = False, name: str | None = None) -> Variable:
+        """Create a variable owned by this layer (Keras's ``add_weight``)."""
+        from strata import constraints, initializers, regularizers
+
+        shape = () if shape is None else tuple(shape)
+        dtype = standardize_dtype(dtype, self._dtype)
+        if initializer is None:
+            initializer = "glorot_uniform" if "float" in dtype else "zeros"
+        initializer = initializers.get(initializer)
+        with naming.name_scope(self.name, owner=self):
+            variable = Variable(initializer, shape=shape, dtype=dtype, trainable=trainable,
+                                autocast=autocast, aggregation=aggregation, name=name,
+                                regularizer=regularizers.get(regularizer),
+                                constraint=constraints.get(constraint))
+        variable.overwrite_with_gradient = overwrite_with_gradient
+        if not self._trainable:
+            variable.trainable = False
+        (self._trainable_variables if trainable else self._non_trainable_variables).append(variable)
+        return variable
+
+    @property
+    def trainable(self) -> bool:
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        value = bool(value)
+        self._trainable = value
+        for variable in self._trainable_variables:
+            variable.trainable = value
+        for layer in self._layers:
+            layer.trainable = value
+
+    def _flat_layers(self) -> list["Layer"]:
+        seen: dict[int, Layer] = {}
+        stack = list(reversed(self._layers))
+        while stack:
+            layer = stack.pop()
+            if id(layer) in seen:
+                continue
+            seen[id(layer)] = layer
+            stack.extend(reversed(layer._layers))
+        return list(seen.values())
+
+    @property
+    def weights(self) -> list[Variable]:
+        """All weights: own trainable then own non-trainable (creation order), then sublayers'."""
+        result = list(self._trainable_variables) + list(self._non_trainable_variables)
+        for layer in self._layers:
+            result.extend(layer.weights)
+        unique: dict[int, Variable] = {}
+        for v in result:
+            unique.setdefault(id(v), v)
+        return list(unique.values())
+
+    @property
+    def variables(self) -> list[Variable]:
+        return self.weights
+
+    @property
+    def trainable_weights(self) -> list[Variable]:
+        return [v for v in self.weights if v.trainable] if self._trainable else []
+
+    @property
+    def non_trainable_weights(self) -> list[Variable]:
+        if not self._trainable:
+            return self.weights
+        return [v for v in self.weights if not v.trainable]
+
+    trainable_variables = trainable_weights
+    non_trainable_variables = non_trainable_weights
+
+    def get_weights(self) -> list[np.ndarray]:
+        """The weights' values as NumPy arrays, in ``weights`` order."""
+        return [np.array(v.value) for v in self.weights]
+
+    def set_weights(self, weights: list[Any]) -> None:
+        """Set the weights from arrays in ``weights`` order (shapes must match)."""
+        own = self.weights
+        if len(weights) != len(own):
+            raise ValueError(
+                f"You called `set_weights(weights)` on layer '{self.name}' with a weight list of length "
+                f"{len(weights)}, but the layer was expecting {len(own)} weights. Pass one array per "
+                "weight, in the order of `layer.weights`."
+            )
+        for variable, value in zip(own, weights):
+            if tuple(np.shape(value)) != variable.shape:
+                raise ValueError(
+                    f"Layer '{self.name}' weight shape {variable.shape} is not compatible with provided "
+                    f"weight shape {tuple(np.shape(value))} for variable '{variable.path}'."
+                )
+            variable.assign(value)
+
+    def count_params(self) -> int:
+        """Number of scalars in the layer's weights (the layer must be built)."""
+        if not self.built:
+            raise ValueError(
+                f"You tried to call `count_params` on layer '{self.name}', but the layer isn't built. "
+                "Build it first, e.g. by calling it on data or with `layer.build(input_shape)`."
+            )
+        return int(sum(int(np.prod(v.shape)) for v in self.weights))
+
+    # -- losses ------------------------------------------------------------------------------------
+    def add_loss(self, loss: Any) -> None:
+        """Add a loss term (a scalar) computed inside ``call``; it is added to the model's loss."""
+        sink = _loss_sink.get()
+        if sink is not None:
+            sink.append(loss)
+        else:
+            self._losses.append(loss)
+
+    @property
+    def losses(self) -> list[Any]:
+        """Losses added in the last eager call, plus the weight regularization penalties."""
+        result = list(self._losses)
+        for layer in self._flat_layers():
+            result.extend(layer._losses)
+        for variable in self.weights:
+            if variable.regularizer is not None:
+                result.append(variable.regularizer(variable.value))
+        return result
+
+    def _clear_losses(self) -> None:
+        self._losses = []
+        for layer in self._flat_layers():
+            layer._losses = []
+
+    # -- building ----------------------------------------------------------------------------------
+    def build(self, input_shape: Any = None) -> None:
+        """Create the layer's variables for inputs of ``input_shape`` (override in subclasses)."""
+        self.built = True
+
+    def _maybe_build(self, shapes: Any) -> None:
+        if self.built:
+            return
+        with naming.name_scope(self.name, owner=self):
+            self.build(shapes)
+        self._build_shapes = shapes
+        self.built = True
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        """Output shape for ``input_shape``; by default inferred by tracing ``call``."""
+        raise NotImplementedError
+
+    def compute_output_spec(self, *args: Any, **kwargs: Any) -> Any:
+        """Output KerasTensors for symbolic inputs (shape inference without computing)."""
+        if type(self).compute_output_shape is not Layer.compute_output_shape:
+            shapes = _shape_of(args[0])
+            out = self.compute_output_shape(shapes)
+            return jax.tree_util.tree_map(
+                lambda s: KerasTensor(s, dtype=self.compute_dtype),
+                out, is_leaf=lambda s: isinstance(s, tuple) and all(d is None or isinstance(d, int) for d in s))
+        return infer_output_spec(self, args, kwargs)
+
+    # -- calling -----------------------------------------------------------------------------------
+    @property
+    def dtype(self) -> str:
+        return self._dtype
+
+    @property
+    def compute_dtype(self) -> str:
+        return self._dtype
+
+    @property
+    def variable_dtype(self) -> str:
+        return self._dtype
+
+    @property
+    def dtype_policy(self) -> dict:
+        return {"module": "keras", "class_name": "DTypePolicy", "config": {"name": self._dtype},
+                "registered_name": None}
+
+    def call(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
+        return inputs
+
+    def _convert_input(self, x: Any) -> Any:
+        if isinstance(x, Variable):
+            x = x.value
+        if isinstance(x, (np.ndarray, list, float, int, np.generic)) or hasattr(x, "__array__") and not isinstance(x, jax.Array):
+            x = jnp.asarray(x)
+        if isinstance(x, jax.Array) or isinstance(x, jax.core.Tracer):
+            if self.autocast and jnp.issubdtype(x.dtype, jnp.floating) and x.dtype != self.compute_dtype:
+                x = x.astype(self.compute_dtype)
+        return x
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        symbolic = bool(flatten_keras_tensors((args, kwargs)))
+        if not symbolic:
+            args = tuple(jax.tree_util.tree_map(self._convert_input, a) if not isinstance(a, (str, type(None))) else a
+                         for a in args)
+        if args:
+            self._maybe_build(_shape_of(args[0]))
+        else:
+            self._maybe_build(None)
+        has_training, default = _signature_training_default(type(self))
+        training = kwargs.get("training")
+        if training is None:
+            training = _training.get()
+        if training is None:
+            training = default
+        if has_training:
+            kwargs["training"] = training
+        elif "training" in kwargs:
+            kwargs.pop("training")
+        token = _training.set(training)
+        try:
+            if symbolic:
+                outputs = self.compute_output_spec(*args, **kwargs)
+                Node(self, args, {k: v for k, v in kwargs.items() if k != "training"}, outputs)
+                return outputs
+            outputs = self.call(*args, **kwargs)
+        finally:
+            _training.reset(token)
+        if self.activity_regularizer is not None:
+            for output in jax.tree_util.tree_leaves(outputs):
+                batch = jnp.asarray(output.shape[0] if output.ndim else 1, output.dtype)
+                self.add_loss(self.activity_regularizer(output) / batch)
+        return outputs
+
+    # -- config ------------------------------------------------------------------------------------
+    def get_config(self) -> dict:
+        """The constructor arguments as a JSON-serializable dict (Keras's keys)."""
+        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype_policy}
+        if self.activity_regularizer is not None:
+            from strata import regularizers
+
+            config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict) -> "Layer":
+        """Create a layer from the output of ``get_config``."""
+        return cls(**config)
+
+    def get_build_config(self) -> dict | None:
+        if self._build_shapes is None:
+            return None
+        return {"input_shape": self._build_shapes}
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def infer_output_spec(layer: Layer, args: tuple, kwargs: dict) -> Any:
+    """Trace ``layer.call`` with abstract values to get output KerasTensors.
+
+    Unknown (``None``) dimensions become one symbolic dimension, so the result keeps them unknown.
+    """
+    from jax import export
+
+    symbol = export.symbolic_shape("b")[0]
+
+    def to_struct(x: Any) -> Any:
+        if isinstance(x, KerasTensor):
+            shape = tuple(symbol if d is None else d for d in x.shape)
+            return jax.ShapeDtypeStruct(shape, x.dtype)
+        return x
+
+    def run(*abstract_args: Any) -> Any:
+        with StatelessScope(), collect_losses():
+            return layer.call(*abstract_args, **kwargs)
+
+    is_kt = lambda x: isinstance(x, KerasTensor)  # noqa: E731
+    structs = [jax.tree_util.tree_map(to_struct, a, is_leaf=is_kt) for a in args]
+    out = jax.eval_shape(run, *structs)
+    return jax.tree_util.tree_map(
+        lambda s: KerasTensor(tuple(d if isinstance(d, int) else None for d in s.shape), dtype=str(s.dtype)), out)

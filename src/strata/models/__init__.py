@@ -1,0 +1,5 @@
+"""Models (``keras.models``)."""
+
+from strata.models.functional import Functional as Functional
+from strata.models.model import Model as Model
+from strata.models.sequential import Sequential as Sequential

@@ -1,0 +1,75 @@
+"""``Model``: a layer that can be compiled and trained (``keras.Model``).
+
+``Model(inputs, outputs)`` returns a :class:`~strata.models.functional.Functional` model; subclasses
+of ``Model`` define their own ``call``.  Training methods come from
+:class:`~strata.training.trainer.Trainer`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from strata.core import naming
+from strata.layers.layer import Layer
+from strata.training.trainer import Trainer
+
+
+class Model(Trainer, Layer):
+    """A trainable layer graph. See ``Sequential`` and the functional API for ways to build one."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> "Model":
+        if cls is Model and (len(args) >= 2 or "inputs" in kwargs or "outputs" in kwargs):
+            from strata.models.functional import Functional
+
+            return Functional.__new__(Functional)
+        return super().__new__(cls)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        name = kwargs.pop("name", None)
+        trainable = kwargs.pop("trainable", True)
+        dtype = kwargs.pop("dtype", None)
+        if args or kwargs:
+            raise TypeError(
+                f"Model.__init__ received unexpected arguments {list(kwargs) or args}. Use "
+                "`Model(inputs=..., outputs=...)` for a functional model, or subclass `Model`."
+            )
+        Layer.__init__(self, name=name or naming.auto_name(naming.to_snake_case(type(self).__name__)),
+                       trainable=trainable, dtype=dtype)
+        Trainer.__init__(self)
+
+    @property
+    def layers(self) -> list[Layer]:
+        """The model's layers."""
+        return list(self._layers)
+
+    def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
+        """Find a layer by ``name`` or by position ``index`` in ``layers``."""
+        if index is not None and name is not None:
+            raise ValueError(
+                f"Provide only one of `name` or `index` to get_layer. Received: name={name!r}, index={index}"
+            )
+        if index is not None:
+            if not -len(self.layers) <= index < len(self.layers):
+                raise ValueError(
+                    f"Was asked to retrieve layer at index {index} but model only has "
+                    f"{len(self.layers)} layers."
+                )
+            return self.layers[index]
+        if name is not None:
+            for layer in self.layers:
+                if layer.name == name:
+                    return layer
+            raise ValueError(
+                f"No such layer: {name}. Existing layers are: {[layer.name for layer in self.layers]}."
+            )
+        raise ValueError("Provide either a layer `name` or an `index` to get_layer.")
+
+    def summary(self, line_length: int | None = None, positions: Any = None, print_fn: Any = None,
+                expand_nested: bool = False, show_trainable: bool = False,
+                layer_range: Any = None) -> None:
+        """Print a table of the layers, their output shapes and parameter counts (Keras's layout)."""
+        from strata.models.summary import print_summary
+
+        print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
+                      expand_nested=expand_nested, show_trainable=show_trainable,
+                      layer_range=layer_range)

@@ -1,0 +1,1 @@
+"""compile / fit / evaluate / predict: data adapters, compiled programs and the epoch loop."""

@@ -1,0 +1,252 @@
+"""The epoch loop of ``fit`` and the loops of ``evaluate`` and ``predict``.
+
+``fit`` runs in one of two modes, chosen per call:
+
+* **epochs**: when no callback needs control between epochs (only History and the progress
+  logger are attached) and validation runs every epoch, many whole epochs, validation included,
+  run in one dispatch; the per-epoch logs come back in a buffer and the callbacks are replayed.
+  Dispatch sizes grow until one takes about a quarter of a second.
+* **steps**: otherwise each epoch is one dispatch, split into chunks only when something must see
+  progress inside the epoch (the ``verbose=1`` bar: a few updates per second; a callback with batch
+  hooks: one step per dispatch, so it sees every batch).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from strata.callbacks.callback_list import CallbackList
+from strata.training.programs import EPOCH_BUFFER, epoch_permutation, predict_function, seed_generators
+
+_PROGRESS_INTERVAL = 0.25
+_EPOCHS_DISPATCH_SECONDS = 0.25
+
+
+def to_floats(logs: dict) -> dict:
+    """Device logs as sorted Python floats (one transfer)."""
+    host = jax.device_get(logs)
+    return {k: float(host[k]) for k in sorted(host)}
+
+
+def dispatch(model: Any, program: Any, *args: Any) -> Any:
+    """Run one compiled program (eagerly, op by op, when the model was compiled with run_eagerly)."""
+    if getattr(model, "run_eagerly", False):
+        with jax.disable_jit():
+            return program(*args)
+    return program(*args)
+
+
+class FitRun:
+    """One call of ``fit``: the data, the programs, the callbacks and the epoch loop."""
+
+    def __init__(self, *, model: Any, programs: Any, data: tuple, val_data: Any, batch_size: int,
+                 val_batch_size: int, epochs: int, initial_epoch: int, steps: int, shuffle: bool,
+                 verbose: int, callbacks: Any, validation_freq: Any, shuffle_seed: int) -> None:
+        self.model = model
+        self.programs = programs
+        self.data = data
+        self.val_data = val_data
+        self.batch_size = batch_size
+        self.val_batch_size = val_batch_size
+        self.epochs = int(epochs)
+        self.initial_epoch = int(initial_epoch)
+        self.steps = steps
+        self.shuffle = shuffle
+        self.verbose = verbose
+        self.validation_freq = validation_freq
+        self.key = np.int32(shuffle_seed)
+        self.total = jax.tree_util.tree_leaves(data[0])[0].shape[0]
+        self.callbacks = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=model,
+                                      verbose=verbose, epochs=self.epochs, steps=steps)
+        self.state: dict | None = None
+
+    def _validates(self, epoch: int) -> bool:
+        if self.val_data is None:
+            return False
+        freq = self.validation_freq
+        if isinstance(freq, int):
+            if freq < 1:
+                raise ValueError(f"`validation_freq` must be >= 1. Received: validation_freq={freq}")
+            return (epoch + 1) % freq == 0
+        return epoch + 1 in set(freq)
+
+    def _fusable(self) -> bool:
+        callbacks = self.callbacks
+        full_epochs = self.steps == -(-self.total // self.batch_size)
+        return (full_epochs and self.validation_freq == 1 and not callbacks.needs_each_epoch
+                and not callbacks.needs_train_batches and not getattr(self.model, "run_eagerly", False))
+
+    def run(self) -> Any:
+        model = self.model
+        model._sync_training_state()
+        self.state = model._read_state(self.programs)
+        callbacks = self.callbacks
+        callbacks.on_train_begin()
+        try:
+            if self._fusable():
+                logs = self._run_epochs_fused()
+            else:
+                logs = self._run_epochs_stepwise()
+        finally:
+            model._pending_state = self.state
+            model._sync_training_state()
+        callbacks.on_train_end(logs)
+        return callbacks.history
+
+    # -- epochs mode -------------------------------------------------------------------------------
+    def _run_epochs_fused(self) -> dict | None:
+        program = self.programs.train_epochs(self.batch_size, self.val_batch_size if self.val_data is not None else None,
+                                             self.shuffle)
+        names = self.programs.log_names
+        epoch, size, logs = self.initial_epoch, 1, None
+        while epoch < self.epochs:
+            size = min(size, self.epochs - epoch, EPOCH_BUFFER)
+            started = time.perf_counter()
+            self.state, buffer = dispatch(self.model, program, self.state, self.data, self.val_data, self.key,
+                                          np.int32(epoch), np.int32(epoch + size))
+            rows = np.asarray(buffer)[:size]
+            elapsed = time.perf_counter() - started
+            self.model._pending_state = self.state
+            self.model._sync_training_state()
+            for offset, row in enumerate(rows):
+                logs = dict(zip(names, (float(v) for v in row[:len(names)])))
+                if self.val_data is not None:
+                    logs.update({f"val_{n}": float(v) for n, v in zip(names, row[len(names):])})
+                logs = dict(sorted(logs.items()))
+                self.callbacks.on_epoch_begin(epoch + offset)
+                if self.verbose == 1:
+                    self.callbacks.on_train_batch_end(self.steps - 1, {k: v for k, v in logs.items()
+                                                                       if not k.startswith("val_")})
+                self.callbacks.on_epoch_end(epoch + offset, logs)
+            epoch += size
+            if self.model.stop_training:
+                break
+            if elapsed * 2 < _EPOCHS_DISPATCH_SECONDS:
+                size *= 2
+        return logs
+
+    # -- steps mode --------------------------------------------------------------------------------
+    def _run_epochs_stepwise(self) -> dict | None:
+        model, callbacks = self.model, self.callbacks
+        program = self.programs.train_steps(self.batch_size)
+        per_batch = callbacks.needs_train_batches
+        logs = None
+        for epoch in range(self.initial_epoch, self.epochs):
+            callbacks.on_epoch_begin(epoch)
+            trackers, metrics = self.programs.fresh_accumulators()
+            self.state = dict(self.state, trackers=trackers, metrics=metrics)
+            perm = epoch_permutation(self.key, epoch, self.total, self.batch_size, self.shuffle)
+            logs = self._run_epoch_chunks(program, perm, per_batch)
+            if self._validates(epoch):
+                val_logs = run_evaluation(model, self.programs, self.val_data, self.val_batch_size,
+                                          callbacks=callbacks, verbose=0, inside_fit=True)
+                logs.update({f"val_{k}": v for k, v in val_logs.items()})
+            logs = dict(sorted(logs.items()))
+            model._sync_training_state()
+            callbacks.on_epoch_end(epoch, logs)
+            if model.stop_training:
+                break
+        return logs
+
+    def _run_epoch_chunks(self, program: Any, perm: Any, per_batch: bool) -> dict:
+        model, callbacks = self.model, self.callbacks
+        progress = self.verbose == 1
+        chunk = 1 if per_batch else (min(self.steps, 8) if progress else self.steps)
+        lo, seconds_per_step, logs = 0, None, {}
+        while lo < self.steps:
+            hi = min(self.steps, lo + chunk)
+            if per_batch:
+                model._sync_training_state()
+                callbacks.on_train_batch_begin(lo)
+            started = time.perf_counter()
+            self.state, device_logs = dispatch(model, program, self.state, self.data, perm, np.int32(lo), np.int32(hi))
+            model._pending_state = self.state
+            if per_batch or progress or hi == self.steps:
+                logs = to_floats(device_logs)
+            if per_batch or progress:
+                if per_batch:
+                    model._sync_training_state()
+                callbacks.on_train_batch_end(hi - 1, logs)
+            elapsed = time.perf_counter() - started
+            if lo > 0 and not per_batch:
+                seconds_per_step = elapsed / (hi - lo)
+                chunk = max(1, min(self.steps, int(_PROGRESS_INTERVAL / max(seconds_per_step, 1e-9))))
+            lo = hi
+        return dict(logs)
+
+
+def run_evaluation(model: Any, programs: Any, data: tuple, batch_size: int, callbacks: Any = None,
+                   verbose: int = 0, inside_fit: bool = False) -> dict:
+    """Loss and metrics over ``data``; with ``inside_fit`` it reuses fit's callbacks silently."""
+    total = jax.tree_util.tree_leaves(data[0])[0].shape[0]
+    steps = -(-total // batch_size)
+    if inside_fit:
+        callback_list = callbacks
+    else:
+        callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=model,
+                                     verbose=verbose, epochs=1, steps=steps)
+    per_batch = callback_list.needs_test_batches
+    program = programs.test_steps(batch_size)
+    trackers, metrics = programs.fresh_accumulators()
+    acc = {"trackers": trackers, "metrics": metrics}
+    params = model._params() if model._pending_state is None else {
+        k: model._pending_state[k] for k in ("trainable", "non_trainable", "step", "seeds")}
+    callback_list.on_test_begin()
+    chunk = 1 if per_batch else steps
+    lo, logs = 0, {}
+    while lo < steps:
+        hi = min(steps, lo + chunk)
+        if per_batch:
+            callback_list.on_test_batch_begin(lo)
+        acc, device_logs = dispatch(model, program, acc, params, data, np.int32(lo), np.int32(hi))
+        logs = to_floats(device_logs)
+        if per_batch or (verbose == 1 and not inside_fit):
+            callback_list.on_test_batch_end(hi - 1, logs)
+        lo = hi
+    callback_list.on_test_end(logs)
+    return logs
+
+
+def _chunk_rows(total: int, batch_size: int) -> int:
+    rows = max(batch_size, 1024)
+    bucket = 8
+    while bucket < min(total, rows):
+        bucket *= 2
+    return bucket
+
+
+def run_prediction(model: Any, x: Any, batch_size: int, callbacks: Any = None, verbose: int = 0) -> Any:
+    """Model outputs for every row of ``x``, computed in large padded chunks of one compiled shape."""
+    total = jax.tree_util.tree_leaves(x)[0].shape[0]
+    steps = -(-total // batch_size)
+    callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=model, verbose=verbose,
+                                 epochs=1, steps=steps)
+    function = predict_function(model)
+    params = model._params()
+    rows = _chunk_rows(total, batch_size)
+    callback_list.on_predict_begin()
+    pieces = []
+    for start in range(0, total, rows):
+        stop = min(total, start + rows)
+        chunk = jax.tree_util.tree_map(lambda a: _pad_rows(a[start:stop], rows), x)
+        outputs = dispatch(model, function, params["trainable"], params["non_trainable"], params["seeds"], chunk)
+        pieces.append(jax.tree_util.tree_map(lambda o: np.asarray(o)[: stop - start], outputs))
+        batch = -(-stop // batch_size) - 1
+        if verbose == 1 or callback_list.needs_test_batches:
+            callback_list.on_predict_batch_end(batch, {"outputs": pieces[-1]})
+    callback_list.on_predict_end()
+    if not pieces:
+        raise ValueError("`x` is empty: predict needs at least one sample.")
+    return jax.tree_util.tree_map(lambda *parts: np.concatenate(parts, axis=0), *pieces)
+
+
+def _pad_rows(array: np.ndarray, rows: int) -> np.ndarray:
+    if array.shape[0] == rows:
+        return array
+    pad = np.zeros((rows - array.shape[0],) + array.shape[1:], array.dtype)
+    return np.concatenate([array, pad], axis=0)

@@ -1,0 +1,355 @@
+"""The compiled programs behind ``fit``, ``evaluate`` and ``predict``.
+
+Every program is a pure function of a state pytree and device-resident data, jitted once per
+*architecture* (see :func:`structure_signature`): the 100th identical model in a loop reuses the
+first model's executables.  Steps run inside ``lax.fori_loop`` with dynamic bounds, so one
+executable serves whole epochs, chunks of an epoch, or many epochs at once (DESIGN.md, "Training").
+
+A batch is always ``batch_size`` rows: the last, partial batch is padded and its padding rows are
+masked out of the loss, the gradients and the metrics, so one program covers every batch and the
+numbers equal Keras's smaller last batch.
+
+State layout (a dict, donated to the train programs)::
+
+    trainable, non_trainable, optimizer   lists of arrays aligned with the objects' variables
+    metrics                               one list of arrays per compiled metric
+    trackers                              [total, count] per loss tracker ("loss", "<out>_loss")
+    step                                  int32 count of training steps (keys dropout)
+    seeds                                 int32 seeds of the model's SeedGenerators
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import types
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax import lax
+
+from strata.core import bridge
+from strata.core.random import SeedGenerator, step_random
+from strata.training import compile_cache
+
+TRACE_COUNTS: collections.Counter = collections.Counter()
+"""How many times each program kind was traced in this process (tests use it)."""
+
+EPOCH_BUFFER = 512
+"""Most epochs one multi-epoch dispatch records."""
+
+_CACHE: "collections.OrderedDict[Any, Programs]" = collections.OrderedDict()
+_CACHE_SIZE = 16
+
+
+def seed_generators(model: Any) -> list[SeedGenerator]:
+    """The model's seed generators, in layer order."""
+    found = []
+    for layer in [model] + model._flat_layers():
+        for value in vars(layer).values():
+            if isinstance(value, SeedGenerator) and all(value is not g for g in found):
+                found.append(value)
+    return found
+
+
+def _layer_signature(layer: Any) -> Any:
+    config = layer.get_config()
+    config.pop("name", None)
+    return (type(layer).__module__, type(layer).__qualname__,
+            json.dumps(config, sort_keys=True, default=str),
+            tuple((v.shape, v.dtype, v.trainable) for v in layer.weights), layer.trainable)
+
+
+def structure_signature(model: Any) -> Any:
+    """A hashable description of everything a trace depends on, or the model's id if unsure.
+
+    Models built only from strata's own layers (Sequential or functional) share programs;
+    subclassed models and models with user-defined layers get programs of their own.
+    """
+    from strata.models.functional import Functional
+    from strata.models.sequential import Sequential
+
+    layers = model._flat_layers()
+    if type(model) not in (Sequential, Functional) or any(
+            not type(layer).__module__.startswith("strata.") for layer in layers):
+        return ("model", id(model))
+    index = {id(layer): i for i, layer in enumerate(layers)}
+    edges = []
+    graph = model._functional if isinstance(model, Sequential) else model
+    if graph is not None:
+        for node in graph._nodes:
+            parents = tuple((index.get(id(t._keras_history[0])), t._keras_history[1], t._keras_history[2])
+                            for t in node.input_tensors)
+            edges.append((index.get(id(node.operation)), parents))
+    return (type(model).__name__, tuple(_layer_signature(layer) for layer in layers), tuple(edges),
+            tuple(tuple(t.shape) for t in model.inputs))
+
+
+def _is_builtin(obj: Any) -> bool:
+    """Whether ``obj`` (a class, function or instance) is defined by strata itself."""
+    module = obj.__module__ if isinstance(obj, (type, types.FunctionType)) else type(obj).__module__
+    return (module or "").startswith("strata.")
+
+
+def optimizer_signature(optimizer: Any) -> Any:
+    if not _is_builtin(optimizer):
+        return ("user", id(optimizer))
+    config = dict(optimizer.get_config())
+    config.pop("name", None)
+    if isinstance(config.get("learning_rate"), float):
+        config.pop("learning_rate")
+    return (type(optimizer).__qualname__, json.dumps(config, sort_keys=True, default=str))
+
+
+class Programs:
+    """The jitted train, test and predict programs of one architecture and compile setup."""
+
+    def __init__(self, model: Any, compile_loss: Any, compile_metrics: Any, optimizer: Any) -> None:
+        self.model = model
+        self.compile_loss = compile_loss
+        self.compile_metrics = compile_metrics
+        self.optimizer = optimizer
+        self.trainable = model.trainable_variables
+        self.non_trainable = model.non_trainable_variables
+        self.generators = seed_generators(model)
+        self.tracker_names = ["loss"]
+        if compile_loss.multi_output:
+            self.tracker_names += [f"{name}_loss" for name in compile_loss.output_names]
+        self.log_names = sorted(self.tracker_names + compile_metrics.names)
+        self._jitted: dict[Any, Any] = {}
+
+    # -- pure pieces -----------------------------------------------------------------------------
+    def _forward(self, state: dict, x: Any, training: bool) -> tuple[Any, list, list]:
+        seeds = {id(g): state["seeds"][i] for i, g in enumerate(self.generators)}
+        with step_random(state["step"], seeds):
+            outputs, new_non_trainable, losses = bridge.stateless_call(
+                self.model, state["trainable"], state["non_trainable"], x,
+                training=training, return_losses=True)
+        return outputs, new_non_trainable, losses
+
+    def _loss(self, y: Any, outputs: Any, sw: Any, mask: Any, losses: list) -> tuple[Any, list, list]:
+        y_pred = jax.tree_util.tree_leaves(outputs)
+        y_true = jax.tree_util.tree_leaves(y)
+        total, per_output = self.compile_loss(y_true, y_pred, sw, mask)
+        for extra in losses:
+            total = total + jnp.asarray(extra, jnp.float32)
+        return total, per_output, y_pred
+
+    def _track(self, state: dict, total: Any, per_output: list, y: Any, y_pred: list, sw: Any, mask: Any) -> dict:
+        count = jnp.sum(mask)
+        values = [total] + (per_output if self.compile_loss.multi_output else [])
+        trackers = [[t + v * count, c + count] for (t, c), v in zip(state["trackers"], values)]
+        metrics = self.compile_metrics.update(state["metrics"], jax.tree_util.tree_leaves(y), y_pred, sw, mask)
+        return dict(state, trackers=trackers, metrics=metrics)
+
+    def train_step(self, state: dict, x: Any, y: Any, sw: Any, mask: Any) -> dict:
+        """One optimizer step on a padded batch (pure)."""
+        def loss_fn(trainable: list) -> tuple[Any, tuple]:
+            inner = dict(state, trainable=trainable)
+            outputs, new_non_trainable, losses = self._forward(inner, x, True)
+            total, per_output, y_pred = self._loss(y, outputs, sw, mask, losses)
+            return total, (per_output, y_pred, new_non_trainable)
+
+        (total, (per_output, y_pred, new_non_trainable)), grads = jax.value_and_grad(
+            loss_fn, has_aux=True)(state["trainable"])
+        trainable, optimizer = self.optimizer.stateless_apply(state["optimizer"], grads, state["trainable"])
+        state = dict(state, trainable=list(trainable), optimizer=list(optimizer),
+                     non_trainable=list(new_non_trainable), step=state["step"] + 1)
+        return self._track(state, total, per_output, y, y_pred, sw, mask)
+
+    def test_step(self, state: dict, x: Any, y: Any, sw: Any, mask: Any) -> dict:
+        """Accumulate loss and metrics on one padded batch without training (pure)."""
+        outputs, _, losses = self._forward(state, x, False)
+        total, per_output, y_pred = self._loss(y, outputs, sw, mask, losses)
+        return self._track(state, total, per_output, y, y_pred, sw, mask)
+
+    def logs(self, state: dict) -> dict:
+        """Tracker means and metric results by name (pure)."""
+        result = {name: t / jnp.maximum(c, 1e-12) for name, (t, c) in zip(self.tracker_names, state["trackers"])}
+        for name, value in self.compile_metrics.results(state["metrics"]).items():
+            result[name] = jnp.asarray(value, jnp.float32)
+        return result
+
+    def fresh_accumulators(self) -> tuple[list, list]:
+        trackers = [[np.zeros((), np.float32), np.zeros((), np.float32)] for _ in self.tracker_names]
+        return trackers, [list(v) for v in self.compile_metrics.initial_values()]
+
+    # -- loops -----------------------------------------------------------------------------------
+    @staticmethod
+    def _batch(data: tuple, rows: Any, mask_start: Any, batch_size: int, total: int) -> tuple:
+        x, y, sw = data
+        take = lambda a: jnp.take(a, rows, axis=0, mode="clip")  # noqa: E731
+        mask = ((mask_start + jnp.arange(batch_size)) < total).astype(jnp.float32)
+        xb = jax.tree_util.tree_map(take, x)
+        yb = jax.tree_util.tree_map(take, y)
+        swb = None if sw is None else take(sw)
+        return xb, yb, swb, mask
+
+    def _loop(self, step_fn: Any, state: dict, data: tuple, perm: Any, lo: Any, hi: Any, batch_size: int) -> dict:
+        total = jax.tree_util.tree_leaves(data[0])[0].shape[0]
+
+        def body(i: Any, carry: dict) -> dict:
+            start = i * batch_size
+            rows = lax.dynamic_slice(perm, (start,), (batch_size,))
+            xb, yb, swb, mask = self._batch(data, rows, start, batch_size, total)
+            return step_fn(carry, xb, yb, swb, mask)
+
+        return lax.fori_loop(lo, hi, body, state)
+
+    def train_steps(self, batch_size: int) -> Any:
+        """``(state, data, perm, lo, hi) -> (state, logs)``: batches ``lo..hi-1`` of an epoch."""
+        def run(state: dict, data: tuple, perm: Any, lo: Any, hi: Any) -> tuple[dict, dict]:
+            TRACE_COUNTS["train"] += 1
+            state = self._loop(self.train_step, state, data, perm, lo, hi, batch_size)
+            return state, self.logs(state)
+
+        return self._jit(("train_steps", batch_size), run, donate=(0,))
+
+    def test_steps(self, batch_size: int) -> Any:
+        """``(accumulators, params, data, lo, hi) -> (accumulators, logs)`` on unshuffled data.
+
+        ``accumulators`` (``metrics`` and ``trackers``) is donated; ``params`` (``trainable``,
+        ``non_trainable``, ``step``, ``seeds``) is only read.
+        """
+        def run(acc: dict, params: dict, data: tuple, lo: Any, hi: Any) -> tuple[dict, dict]:
+            TRACE_COUNTS["test"] += 1
+            total = jax.tree_util.tree_leaves(data[0])[0].shape[0]
+            perm = _padded_range(total, batch_size)
+            state = self._loop(self.test_step, dict(params, **acc), data, perm, lo, hi, batch_size)
+            acc = {"metrics": state["metrics"], "trackers": state["trackers"]}
+            return acc, self.logs(state)
+
+        return self._jit(("test_steps", batch_size), run, donate=(0,))
+
+    def train_epochs(self, batch_size: int, val_batch_size: int | None, shuffle: bool) -> Any:
+        """``(state, data, val_data, seed, e_lo, e_hi) -> (state, logs_buffer)``: whole epochs.
+
+        Row ``e - e_lo`` of the buffer holds epoch ``e``'s logs in ``log_names`` order, followed by
+        the validation logs when ``val_data`` is given.
+        """
+        def run(state: dict, data: tuple, val_data: Any, seed: Any, e_lo: Any, e_hi: Any) -> tuple[dict, Any]:
+            TRACE_COUNTS["train_epochs"] += 1
+            key = jax.random.PRNGKey(seed)
+            total = jax.tree_util.tree_leaves(data[0])[0].shape[0]
+            steps = -(-total // batch_size)
+            width = len(self.log_names) * (2 if val_data is not None else 1)
+            buffer = jnp.zeros((EPOCH_BUFFER, width), jnp.float32)
+
+            def epoch(e: Any, carry: tuple) -> tuple:
+                state, buffer = carry
+                trackers, metrics = self.fresh_accumulators()
+                state = dict(state, trackers=trackers, metrics=metrics)
+                perm = permutation(key, e, total, batch_size) if shuffle else _padded_range(total, batch_size)
+                state = self._loop(self.train_step, state, data, perm, 0, steps, batch_size)
+                logs = self.logs(state)
+                row = [logs[name] for name in self.log_names]
+                if val_data is not None:
+                    val_total = jax.tree_util.tree_leaves(val_data[0])[0].shape[0]
+                    trackers, metrics = self.fresh_accumulators()
+                    val_state = dict(state, trackers=trackers, metrics=metrics)
+                    val_state = self._loop(self.test_step, val_state, val_data,
+                                           _padded_range(val_total, val_batch_size), 0,
+                                           -(-val_total // val_batch_size), val_batch_size)
+                    val_logs = self.logs(val_state)
+                    row += [val_logs[name] for name in self.log_names]
+                buffer = lax.dynamic_update_slice(buffer, jnp.stack(row)[None, :], (e - e_lo, 0))
+                return state, buffer
+
+            return lax.fori_loop(e_lo, e_hi, epoch, (state, buffer))
+
+        return self._jit(("train_epochs", batch_size, val_batch_size, shuffle), run, donate=(0,))
+
+    def _jit(self, key: Any, fn: Any, donate: tuple) -> Any:
+        if key not in self._jitted:
+            compile_cache.enable()
+            self._jitted[key] = jax.jit(fn, donate_argnums=donate)
+        return self._jitted[key]
+
+
+_PREDICT_CACHE: "collections.OrderedDict[Any, Any]" = collections.OrderedDict()
+
+
+def predict_function(model: Any) -> Any:
+    """``(trainable, non_trainable, seeds, x) -> outputs``, jitted once per architecture."""
+    key = structure_signature(model)
+    fn = _PREDICT_CACHE.get(key)
+    if fn is not None:
+        _PREDICT_CACHE.move_to_end(key)
+        return fn
+    generators = seed_generators(model)
+
+    def run(trainable: list, non_trainable: list, seeds: Any, x: Any) -> Any:
+        TRACE_COUNTS["predict"] += 1
+        mapping = {id(g): seeds[i] for i, g in enumerate(generators)}
+        with step_random(jnp.zeros((), jnp.int32), mapping):
+            outputs, _ = bridge.stateless_call(model, trainable, non_trainable, x, training=False)
+        return outputs
+
+    compile_cache.enable()
+    fn = jax.jit(run)
+    _PREDICT_CACHE[key] = fn
+    while len(_PREDICT_CACHE) > _CACHE_SIZE:
+        _PREDICT_CACHE.popitem(last=False)
+    return fn
+
+
+def _padded_range(total: int, batch_size: int) -> Any:
+    steps = -(-total // batch_size)
+    return jnp.minimum(jnp.arange(steps * batch_size, dtype=jnp.int32), total - 1)
+
+
+def permutation(key: Any, epoch: Any, total: int, batch_size: int) -> Any:
+    """The shuffled row order of ``epoch``, padded to whole batches (pure; ``key`` may be a seed)."""
+    steps = -(-total // batch_size)
+    if jnp.ndim(key) == 0:
+        key = jax.random.PRNGKey(key)
+    order = jax.random.permutation(jax.random.fold_in(key, epoch), total).astype(jnp.int32)
+    pad = steps * batch_size - total
+    if pad:
+        order = jnp.concatenate([order, jnp.zeros((pad,), jnp.int32)])
+    return order
+
+
+_permutation_jit = jax.jit(permutation, static_argnums=(2, 3))
+
+
+def epoch_permutation(key: Any, epoch: int, total: int, batch_size: int, shuffle: bool) -> Any:
+    """The row order for one epoch, computed on the device."""
+    if not shuffle:
+        return _padded_range_jit(total, batch_size)
+    return _permutation_jit(key, np.int32(epoch), total, batch_size)
+
+
+_padded_range_jit = jax.jit(_padded_range, static_argnums=(0, 1))
+
+
+def get_programs(model: Any, compile_loss: Any, compile_metrics: Any, optimizer: Any) -> Programs:
+    """The cached :class:`Programs` for this architecture and compile setup (LRU)."""
+    key = (structure_signature(model), compile_loss_signature(compile_loss),
+           compile_metrics.signature(), optimizer_signature(optimizer))
+    programs = _CACHE.get(key)
+    if programs is None:
+        programs = Programs(model, compile_loss, compile_metrics, optimizer)
+        _CACHE[key] = programs
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    else:
+        _CACHE.move_to_end(key)
+    return programs
+
+
+def compile_loss_signature(compile_loss: Any) -> Any:
+    parts = []
+    for obj in compile_loss.objects:
+        if obj is None:
+            parts.append(None)
+            continue
+        fn = getattr(obj, "fn", None)
+        if not _is_builtin(obj) or (fn is not None and not _is_builtin(fn)):
+            parts.append(("user", id(obj)))
+            continue
+        parts.append((type(obj).__qualname__, json.dumps(obj.get_config(), sort_keys=True, default=str),
+                      getattr(fn, "__qualname__", None)))
+    return (tuple(parts), tuple(compile_loss.weights), tuple(compile_loss.output_names))

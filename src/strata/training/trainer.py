@@ -1,0 +1,314 @@
+"""``Trainer``: ``compile``, ``fit``, ``evaluate``, ``predict`` and the ``*_on_batch`` methods.
+
+The methods check and convert the user's data (``data_adapter``, ``checks``), fetch the compiled
+programs for this architecture (``programs``), and hand the epochs to ``fit_loop``.  Model
+variables are read into one state pytree at the start and written back at epoch ends, when a
+callback reads the model, and at the end (never per step).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from strata.core import bridge
+from strata.core import random as strata_random
+from strata.training import checks, data_adapter, fit_loop
+from strata.training.compile_loss import CompileLoss
+from strata.training.compile_metrics import CompileMetrics
+from strata.training.programs import get_programs, seed_generators
+
+
+class Trainer:
+    """Training methods shared by every ``Model``."""
+
+    def __init__(self) -> None:
+        self.compiled = False
+        self.optimizer = None
+        self.history = None
+        self.stop_training = False
+        self._compile_config: dict | None = None
+        self._compile_loss: CompileLoss | None = None
+        self._compile_metrics: CompileMetrics | None = None
+        self._pending_state: dict | None = None
+        self._train_steps = 0
+
+    # -- compile -----------------------------------------------------------------------------------
+    def compile(self, optimizer: Any = "rmsprop", loss: Any = None, loss_weights: Any = None,
+                metrics: Any = None, weighted_metrics: Any = None, run_eagerly: bool = False,
+                steps_per_execution: int = 1, jit_compile: Any = "auto",
+                auto_scale_loss: bool = True) -> None:
+        """Configure the model for training (Keras's ``compile``; default optimizer ``rmsprop``)."""
+        from strata import optimizers
+
+        self._sync_training_state()
+        self.optimizer = optimizers.get(optimizer)
+        self.loss = loss
+        self._compile_config = {"optimizer": optimizer, "loss": loss, "loss_weights": loss_weights,
+                                "metrics": metrics, "weighted_metrics": weighted_metrics,
+                                "run_eagerly": run_eagerly, "steps_per_execution": steps_per_execution,
+                                "jit_compile": jit_compile}
+        self.run_eagerly = bool(run_eagerly)
+        self._compile_loss = None
+        self._compile_metrics = None
+        self._compiled_trainable = [v.trainable for v in self.weights] if self.built else None
+        self.compiled = True
+
+    def _assert_compiled(self, method: str) -> None:
+        if not self.compiled:
+            raise RuntimeError(
+                f"You must call `compile()` before using the model with `{method}()`, e.g. "
+                "`model.compile(optimizer='adam', loss='mse')`."
+            )
+
+    @property
+    def metrics_names(self) -> list[str]:
+        return ["loss", "compile_metrics"] if self._compile_metrics and self._compile_metrics.entries else ["loss"]
+
+    # -- preparation -------------------------------------------------------------------------------
+    def _input_dtypes(self) -> list[str]:
+        return [t.dtype for t in getattr(self, "inputs", []) or []]
+
+    def _prepare_x(self, x: Any) -> Any:
+        x = data_adapter.to_structure(x, "x")
+        if x is None:
+            raise ValueError("`x` is required. Pass the input data, e.g. `model.fit(x, y)`.")
+        data_adapter.check_finite(x, "x")
+        return data_adapter.cast_inputs(x, self._input_dtypes())
+
+    def _build_from(self, x: Any, batch_size: int) -> None:
+        if self.built:
+            return
+        first = data_adapter.leaves(x)[0]
+        shape = (min(batch_size, first.shape[0]),) + tuple(first.shape[1:])
+        self.build(shape)
+        if not self.built:
+            self(jax.tree_util.tree_map(lambda a: jnp.asarray(a[:2]), x))
+
+    def _output_shapes(self, x: Any) -> list[tuple]:
+        sample = jax.tree_util.tree_map(lambda a: jax.ShapeDtypeStruct((2,) + a.shape[1:], a.dtype), x)
+        tv = [jax.ShapeDtypeStruct(v.shape, v.dtype) for v in self.trainable_variables]
+        ntv = [jax.ShapeDtypeStruct(v.shape, v.dtype) for v in self.non_trainable_variables]
+        out = jax.eval_shape(lambda t, n, inputs: bridge.stateless_call(self, t, n, inputs)[0], tv, ntv, sample)
+        return [(None,) + tuple(o.shape[1:]) for o in jax.tree_util.tree_leaves(out)]
+
+    def _output_names(self, count: int) -> list[str]:
+        names = list(getattr(self, "output_names", []) or [])
+        return names if len(names) == count else [f"output_{i}" for i in range(count)]
+
+    def _prepare(self, x: Any, y: Any, batch_size: int) -> Any:
+        """Build the model and the compiled loss/metrics, run the pre-flight checks."""
+        self._build_from(x, batch_size)
+        checks.check_input_features(self, data_adapter.leaves(x))
+        out_shapes = self._output_shapes(x)
+        names = self._output_names(len(out_shapes))
+        if self._compile_loss is None or self._compile_loss.output_names != names:
+            self._compile_loss = CompileLoss(self._compile_config["loss"], self._compile_config["loss_weights"], names)
+            self._compile_metrics = CompileMetrics(self._compile_config["metrics"],
+                                                   self._compile_config["weighted_metrics"], names)
+        y_leaves = data_adapter.leaves(y) if y is not None else []
+        if y is not None:
+            if len(y_leaves) != len(out_shapes):
+                raise ValueError(
+                    f"The model has {len(out_shapes)} output(s) {names}, but `y` holds {len(y_leaves)} "
+                    "target array(s). Pass one target array per output."
+                )
+            checks.check_labels(self._compile_loss.identifiers, y_leaves, out_shapes)
+            if all(obj is None for obj in self._compile_loss.objects) and not self.losses:
+                raise ValueError(
+                    "No loss to compute. Provide a `loss` argument in `compile()`, e.g. "
+                    "`model.compile(optimizer='adam', loss='mse')`."
+                )
+            self._compile_metrics.build([(None,) + tuple(a.shape[1:]) for a in y_leaves], out_shapes)
+        if not self.optimizer.built:
+            self.optimizer.build(self.trainable_variables)
+        return get_programs(self, self._compile_loss, self._compile_metrics, self.optimizer)
+
+    # -- state -------------------------------------------------------------------------------------
+    def _read_state(self, programs: Any) -> dict:
+        trackers, metrics = programs.fresh_accumulators()
+        state = {"trainable": bridge.values_of(self.trainable_variables),
+                 "non_trainable": bridge.values_of(self.non_trainable_variables),
+                 "optimizer": bridge.values_of(self.optimizer.variables),
+                 "metrics": metrics, "trackers": trackers,
+                 "step": np.asarray(self._train_steps, np.int32),
+                 "seeds": np.asarray([g.seed for g in seed_generators(self)], np.int32)}
+        return _unalias(state)
+
+    def _sync_training_state(self) -> None:
+        """Write the latest training state back into the variables (Keras's state sync)."""
+        state = self._pending_state
+        if state is None:
+            return
+        self._pending_state = None
+        bridge.assign_values(self.trainable_variables, state["trainable"])
+        bridge.assign_values(self.non_trainable_variables, state["non_trainable"])
+        bridge.assign_values(self.optimizer.variables, state["optimizer"])
+        self._train_steps = int(state["step"])
+
+    def _params(self) -> dict:
+        return {"trainable": bridge.values_of(self.trainable_variables),
+                "non_trainable": bridge.values_of(self.non_trainable_variables),
+                "step": np.asarray(self._train_steps, np.int32),
+                "seeds": np.asarray([g.seed for g in seed_generators(self)], np.int32)}
+
+    # -- fit ---------------------------------------------------------------------------------------
+    def fit(self, x: Any = None, y: Any = None, batch_size: int | None = None, epochs: int = 1,
+            verbose: Any = "auto", callbacks: Any = None, validation_split: float = 0.0,
+            validation_data: Any = None, shuffle: bool = True, class_weight: dict | None = None,
+            sample_weight: Any = None, initial_epoch: int = 0, steps_per_epoch: int | None = None,
+            validation_steps: int | None = None, validation_batch_size: int | None = None,
+            validation_freq: Any = 1) -> Any:
+        """Train the model for ``epochs`` epochs (Keras semantics; returns a ``History``)."""
+        self._assert_compiled("fit")
+        batch_size = _check_batch_size(batch_size)
+        x = self._prepare_x(x)
+        y = data_adapter.cast_targets(data_adapter.to_structure(y, "y"))
+        sample_weight = None if sample_weight is None else data_adapter.to_numpy(sample_weight, "sample_weight")
+        if y is None:
+            raise ValueError("`y` is required for training. Pass targets, e.g. `model.fit(x, y)`.")
+        data_adapter.check_finite(y, "y")
+        if class_weight is not None:
+            if sample_weight is not None:
+                raise ValueError(
+                    "You cannot pass both `class_weight` and `sample_weight` at the same time. "
+                    "Fold the class weights into `sample_weight` instead."
+                )
+            sample_weight = data_adapter.class_weight_to_sample_weight(y, class_weight)
+        data_adapter.num_samples(x, y, sample_weight)
+        val = None
+        if validation_data is not None:
+            vx, vy, vsw = data_adapter.unpack_validation_data(validation_data)
+            vx = self._prepare_x(vx)
+            vy = data_adapter.cast_targets(data_adapter.to_structure(vy, "validation_data y"))
+            vsw = None if vsw is None else data_adapter.to_numpy(vsw, "validation sample_weight")
+            data_adapter.num_samples(vx, vy, vsw)
+            val = (vx, vy, vsw)
+        elif validation_split:
+            (x, y, sample_weight), val = data_adapter.train_validation_split((x, y, sample_weight), validation_split)
+        programs = self._prepare(x, y, batch_size)
+        total = data_adapter.num_samples(x, y, sample_weight)
+        steps = -(-total // batch_size)
+        if steps_per_epoch is not None:
+            steps = min(steps, int(steps_per_epoch))
+        data = jax.device_put((x, y, None if sample_weight is None else sample_weight.astype(np.float32)))
+        val_device = None
+        if val is not None:
+            val_device = jax.device_put((val[0], val[1], None if val[2] is None else val[2].astype(np.float32)))
+        verbose = 1 if verbose == "auto" else verbose
+        self.stop_training = False
+        run = fit_loop.FitRun(
+            model=self, programs=programs, data=data, val_data=val_device, batch_size=batch_size,
+            val_batch_size=validation_batch_size or batch_size, epochs=epochs,
+            initial_epoch=initial_epoch, steps=steps, shuffle=bool(shuffle), verbose=verbose,
+            callbacks=callbacks, validation_freq=validation_freq,
+            shuffle_seed=strata_random.next_seed())
+        return run.run()
+
+    # -- evaluate ----------------------------------------------------------------------------------
+    def evaluate(self, x: Any = None, y: Any = None, batch_size: int | None = None, verbose: Any = "auto",
+                 sample_weight: Any = None, steps: int | None = None, callbacks: Any = None,
+                 return_dict: bool = False, **kwargs: Any) -> Any:
+        """Loss and metrics on ``x, y`` (scalar, list or dict as Keras returns them)."""
+        self._assert_compiled("evaluate")
+        self._sync_training_state()
+        batch_size = _check_batch_size(batch_size)
+        x = self._prepare_x(x)
+        y = data_adapter.cast_targets(data_adapter.to_structure(y, "y"))
+        if y is None:
+            raise ValueError("`y` is required to evaluate the model: pass the true targets.")
+        sample_weight = None if sample_weight is None else data_adapter.to_numpy(sample_weight, "sample_weight")
+        data_adapter.num_samples(x, y, sample_weight)
+        programs = self._prepare(x, y, batch_size)
+        data = jax.device_put((x, y, None if sample_weight is None else sample_weight.astype(np.float32)))
+        verbose = 1 if verbose == "auto" else verbose
+        logs = fit_loop.run_evaluation(self, programs, data, batch_size, callbacks=callbacks,
+                                       verbose=verbose)
+        return self._format_logs(logs, return_dict)
+
+    def _format_logs(self, logs: dict, return_dict: bool) -> Any:
+        if return_dict:
+            return dict(sorted(logs.items()))
+        order = ["loss"]
+        if self._compile_loss.multi_output:
+            order += [f"{name}_loss" for name in self._compile_loss.output_names]
+            order += sorted(k for k in logs if k not in order)
+        else:
+            order += [name for name in self._compile_metrics.names if name in logs]
+            order += sorted(k for k in logs if k not in order)
+        values = [logs[k] for k in order]
+        return values[0] if len(values) == 1 else values
+
+    # -- predict -----------------------------------------------------------------------------------
+    def predict(self, x: Any, batch_size: int | None = None, verbose: Any = "auto", steps: int | None = None,
+                callbacks: Any = None) -> Any:
+        """Outputs for ``x`` as NumPy arrays (computed in large internal chunks)."""
+        self._sync_training_state()
+        batch_size = _check_batch_size(batch_size)
+        x = self._prepare_x(x)
+        self._build_from(x, batch_size)
+        checks.check_input_features(self, data_adapter.leaves(x))
+        verbose = 1 if verbose == "auto" else verbose
+        return fit_loop.run_prediction(self, x, batch_size, callbacks=callbacks, verbose=verbose)
+
+    # -- single batches ----------------------------------------------------------------------------
+    def train_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None, class_weight: dict | None = None,
+                       return_dict: bool = False) -> Any:
+        """One training step on exactly this batch; returns its loss and metrics."""
+        self._assert_compiled("train_on_batch")
+        self._sync_training_state()
+        x = self._prepare_x(x)
+        y = data_adapter.cast_targets(data_adapter.to_structure(y, "y"))
+        if class_weight is not None:
+            sample_weight = data_adapter.class_weight_to_sample_weight(y, class_weight)
+        sample_weight = None if sample_weight is None else data_adapter.to_numpy(sample_weight, "sample_weight")
+        total = data_adapter.num_samples(x, y, sample_weight)
+        programs = self._prepare(x, y, total)
+        data = jax.device_put((x, y, None if sample_weight is None else sample_weight.astype(np.float32)))
+        state = self._read_state(programs)
+        perm = jnp.arange(total, dtype=jnp.int32)
+        state, logs = fit_loop.dispatch(self, programs.train_steps(total), state, data, perm, 0, 1)
+        self._pending_state = state
+        self._sync_training_state()
+        return self._format_logs(fit_loop.to_floats(logs), return_dict)
+
+    def test_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None, return_dict: bool = False) -> Any:
+        """Loss and metrics on exactly this batch."""
+        self._assert_compiled("test_on_batch")
+        self._sync_training_state()
+        x = self._prepare_x(x)
+        y = data_adapter.cast_targets(data_adapter.to_structure(y, "y"))
+        sample_weight = None if sample_weight is None else data_adapter.to_numpy(sample_weight, "sample_weight")
+        total = data_adapter.num_samples(x, y, sample_weight)
+        programs = self._prepare(x, y, total)
+        data = jax.device_put((x, y, None if sample_weight is None else sample_weight.astype(np.float32)))
+        logs = fit_loop.run_evaluation(self, programs, data, total, callbacks=None, verbose=0)
+        return self._format_logs(logs, return_dict)
+
+    def predict_on_batch(self, x: Any) -> Any:
+        """Outputs for exactly this batch, as NumPy arrays."""
+        return self.predict(x, batch_size=None, verbose=0)
+
+
+def _check_batch_size(batch_size: Any) -> int:
+    if batch_size is None:
+        return 32
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
+        raise ValueError(f"`batch_size` must be a positive integer. Received: batch_size={batch_size!r}")
+    return int(batch_size)
+
+
+def _unalias(state: dict) -> dict:
+    """Copy arrays that appear twice, so the state can be donated."""
+    seen: set[int] = set()
+
+    def fresh(a: Any) -> Any:
+        if id(a) in seen:
+            return jnp.array(a, copy=True)
+        seen.add(id(a))
+        return a
+
+    return jax.tree_util.tree_map(fresh, state)

@@ -1,0 +1,54 @@
+"""Test configuration shared by the whole suite.
+
+* JAX is strict: implicit rank promotion raises, so strata's own code broadcasts explicitly.
+  Parity tests that run real Keras (which relies on rank promotion) use the ``keras`` fixture,
+  which relaxes it for the duration of the test.
+* Warnings are errors (``pyproject.toml``), so a warning strata emits must be expected by a test.
+* Dataset loaders read the shared offline copies through ``STRATA_DATASETS_DIR``.
+* Each test starts with a fresh session: auto-name counters reset and the root seed restored.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+os.environ.setdefault("KERAS_HOME", str(pathlib.Path(__file__).parent / ".keras_home"))
+
+_SHARED = pathlib.Path(__file__).resolve().parents[2] / "shared" / "datasets"
+if _SHARED.is_dir():
+    os.environ.setdefault("STRATA_DATASETS_DIR", str(_SHARED))
+
+import jax  # noqa: E402
+import pytest  # noqa: E402
+
+jax.config.update("jax_numpy_rank_promotion", "raise")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_session():
+    from strata.core import naming, random
+
+    naming.reset_names()
+    random.set_global_seed(random.DEFAULT_SEED)
+    yield
+
+
+@pytest.fixture
+def keras():
+    """Real Keras 3 on its JAX backend, the oracle of parity tests (rank promotion relaxed)."""
+    keras = pytest.importorskip("keras")
+    if keras.backend.backend() != "jax":
+        pytest.skip("parity tests need KERAS_BACKEND=jax")
+    keras.backend.clear_session()
+    with jax.numpy_rank_promotion("allow"):
+        yield keras
+
+
+@pytest.fixture
+def shared_datasets() -> pathlib.Path:
+    """The offline copies of the real datasets (``../shared/datasets``)."""
+    if not _SHARED.is_dir():
+        pytest.skip("../shared/datasets is not present")
+    return _SHARED
