@@ -15,7 +15,7 @@ import numpy as np
 
 def _is_pandas(x: Any) -> bool:
     module = type(x).__module__
-    return module.startswith("pandas.") and hasattr(x, "to_numpy")
+    return (module == "pandas" or module.startswith("pandas.")) and hasattr(x, "to_numpy")
 
 
 def to_numpy(x: Any, argument: str) -> np.ndarray:

@@ -352,4 +352,5 @@ def compile_loss_signature(compile_loss: Any) -> Any:
             continue
         parts.append((type(obj).__qualname__, json.dumps(obj.get_config(), sort_keys=True, default=str),
                       getattr(fn, "__qualname__", None)))
-    return (tuple(parts), tuple(compile_loss.weights), tuple(compile_loss.output_names))
+    names = tuple(compile_loss.output_names) if compile_loss.multi_output else ()  # names only key logs
+    return (tuple(parts), tuple(compile_loss.weights), names)

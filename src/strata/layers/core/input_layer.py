@@ -14,6 +14,8 @@ def _shape_tuple(shape: Any, argument: str) -> tuple:
     if isinstance(shape, int):
         return (shape,)
     try:
+        if isinstance(shape, (str, bytes)):
+            raise TypeError
         return tuple(None if d is None else int(d) for d in shape)
     except TypeError:
         raise TypeError(

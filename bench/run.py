@@ -1,0 +1,88 @@
+"""Run every workload in strata and in real Keras (JAX backend), side by side, and print ratios.
+
+Usage: python bench/run.py [--data-dir ../shared/datasets] [--repeats 3] [--only iris,xor]
+
+Each measurement is a fresh process.  strata's *cold* runs use an empty compilation cache
+(a new STRATA_HOME); *warm* runs are the same program again with that cache filled.  Keras has no
+persistent cache by default, so its cold and warm runs are the same.  Medians of ``--repeats`` runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pathlib
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = pathlib.Path(__file__).resolve().parent
+DEFAULT_DATA = HERE.parent.parent / "shared" / "datasets"
+
+
+def run_once(library: str, workload: str, data_dir: str, env: dict) -> dict:
+    started = time.perf_counter()
+    out = subprocess.run([sys.executable, str(HERE / "workload.py"), library, workload, "--data-dir", data_dir],
+                         capture_output=True, text=True, env=env, check=True)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result["process"] = time.perf_counter() - started
+    return result
+
+
+def median_of(runs: list[dict]) -> dict:
+    return {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+
+
+def measure(library: str, workload: str, data_dir: str, repeats: int) -> dict:
+    cold, warm = [], []
+    for _ in range(repeats):
+        with tempfile.TemporaryDirectory() as home:
+            env = dict(os.environ, STRATA_HOME=home, KERAS_HOME=home)
+            cold.append(run_once(library, workload, data_dir, env))
+            if library == "strata":
+                warm.append(run_once(library, workload, data_dir, env))
+    return {"cold": median_of(cold), "warm": median_of(warm or cold)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data-dir", default=str(DEFAULT_DATA))
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--only", default="import,iris,auto_mpg,xor,mnist_mlp,mnist_mlp_per_step")
+    args = parser.parse_args()
+    rows = []
+    for workload in args.only.split(","):
+        repeats = 1 if workload.startswith("mnist") else args.repeats
+        libraries = ["strata"] if workload == "mnist_mlp_per_step" else ["strata", "keras"]
+        results = {lib: measure(lib, workload, args.data_dir, repeats) for lib in libraries}
+        rows.append((workload, results))
+        print(json.dumps({workload: results}), file=sys.stderr, flush=True)
+    print(f"{'workload':<22}{'metric':<26}{'strata':>10}{'keras':>10}{'ratio':>8}")
+    for workload, results in rows:
+        s, k = results["strata"], results.get("keras")
+        metrics = {
+            "import": [("import s", "cold", "import")],
+            "iris": [("process s, cold", "cold", "process"), ("process s, warm", "warm", "process"),
+                     ("build+fit s, cold", "cold", "total"), ("start-up s, cold", "cold", "startup"),
+                     ("start-up s, warm", "warm", "startup"), ("epoch ms", "warm", "epoch")],
+            "xor": [("build+fit s, cold", "cold", "total"), ("build+fit s, warm", "warm", "total"),
+                    ("epoch ms", "warm", "epoch")],
+            "mnist_mlp": [("epoch s", "cold", "epoch"), ("build+fit s, cold", "cold", "total")],
+            "mnist_mlp_per_step": [("epoch s (per-step hook)", "cold", "epoch")],
+        }.get(workload)
+        if metrics is None:
+            metrics = [("process s, cold", "cold", "process"), ("process s, warm", "warm", "process"),
+                       ("build+fit s, cold", "cold", "total"), ("epoch ms", "warm", "epoch")]
+        for label, temp, key in metrics:
+            scale = 1000.0 if "ms" in label else 1.0
+            sv = s[temp][key] * scale
+            kv = k["cold"][key] * scale if k else float("nan")
+            ratio = kv / sv if k else float("nan")
+            print(f"{workload:<22}{label:<26}{sv:>10.3f}{kv:>10.3f}{ratio:>7.2f}x")
+
+
+if __name__ == "__main__":
+    main()
