@@ -1,8 +1,8 @@
 """``CompileLoss``: the loss given to ``compile``, resolved per model output.
 
-Computes the total training loss (a weighted sum over outputs) on padded batches: rows whose mask is
-0 carry no weight, and mean-type reductions are rescaled so the result equals the loss of the real
-rows alone, exactly as Keras computes it on a smaller last batch.
+Computes the total training loss (a weighted sum over outputs) on padded batches: the padding rows
+are masked out (``Loss.__call__(..., mask=)``), so mean reductions average over the real rows only
+and the result equals Keras's loss on the smaller last batch.
 """
 
 from __future__ import annotations
@@ -13,9 +13,6 @@ import jax
 import jax.numpy as jnp
 
 from strata import losses as losses_module
-
-_MEAN_REDUCTIONS = ("sum_over_batch_size", "mean")
-
 
 def _as_loss_object(identifier: Any) -> Any:
     if identifier is None:
@@ -86,19 +83,15 @@ class CompileLoss:
         ``mask`` is the ``(B,)`` 0/1 row mask of the padded batch; ``sample_weight`` is ``None`` or a
         per-row weight array.
         """
-        batch = mask.shape[0]
-        valid = jnp.sum(mask)
-        weight = mask if sample_weight is None else sample_weight * mask
+        keep = mask > 0
         per_output = []
         total = jnp.zeros((), jnp.float32)
         for obj, w, truth, pred in zip(self.objects, self.weights, y_true, y_pred):
             if obj is None:
                 per_output.append(jnp.zeros((), jnp.float32))
                 continue
-            value = obj(truth, pred, sample_weight=weight.astype(pred.dtype))
-            if getattr(obj, "reduction", None) in _MEAN_REDUCTIONS:
-                value = value * (batch / jnp.maximum(valid, 1.0))
-            value = jnp.asarray(value, jnp.float32)
+            weight = None if sample_weight is None else sample_weight.astype(pred.dtype)
+            value = jnp.asarray(obj(truth, pred, sample_weight=weight, mask=keep), jnp.float32)
             per_output.append(value)
             total = total + w * value
         return total, per_output
