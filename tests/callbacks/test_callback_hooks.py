@@ -119,8 +119,11 @@ def test_fused_and_stepwise_execution_give_identical_results():
         def on_train_batch_end(self, batch, logs=None):
             pass
 
+    from strata.utils import set_random_seed
+
     results = []
     for callbacks in ([], [EpochHook()], [BatchHook()]):
+        set_random_seed(5)  # same weights and the same shuffling order in each mode
         model = Sequential([Input((3,)), Dense(4, activation="relu"), Dense(1)])
         model.set_weights([np.full(w.shape, 0.1 * (i + 1), "float32") for i, w in enumerate(model.get_weights())])
         model.compile(optimizer="adam", loss="mse")

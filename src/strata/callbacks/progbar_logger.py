@@ -54,6 +54,11 @@ class ProgbarLogger(Callback):
     def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
         self._update(batch, logs)
 
+    def backdate(self, seconds: float) -> None:
+        """Count ``seconds`` already spent on this epoch (epochs that ran fused, then replayed)."""
+        if self.progbar is not None:
+            self.progbar._start -= seconds
+
     def on_test_begin(self, logs: dict | None = None) -> None:
         if not getattr(self, "_training", False):
             self._reset(self.params.get("steps"))

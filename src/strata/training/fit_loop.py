@@ -21,6 +21,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from strata.callbacks.callback_list import CallbackList
+from strata.callbacks.progbar_logger import ProgbarLogger
 from strata.training.programs import EPOCH_BUFFER, epoch_permutation, predict_function, seed_generators
 
 _PROGRESS_INTERVAL = 0.25
@@ -119,6 +120,9 @@ class FitRun:
                     logs.update({f"val_{n}": float(v) for n, v in zip(names, row[len(names):])})
                 logs = dict(sorted(logs.items()))
                 self.callbacks.on_epoch_begin(epoch + offset)
+                for callback in self.callbacks.callbacks:
+                    if isinstance(callback, ProgbarLogger):
+                        callback.backdate(elapsed / size)
                 if self.verbose == 1:
                     self.callbacks.on_train_batch_end(self.steps - 1, {k: v for k, v in logs.items()
                                                                        if not k.startswith("val_")})
