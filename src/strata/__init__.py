@@ -16,6 +16,7 @@ from strata import datasets as datasets
 from strata import initializers as initializers
 from strata import layers as layers
 from strata import losses as losses
+from strata import metrics as metrics
 from strata import models as models
 from strata import ops as ops
 from strata import optimizers as optimizers
