@@ -16,32 +16,61 @@ def _flatten(structure: Any) -> list[KerasTensor]:
     return jax.tree_util.tree_leaves(structure, is_leaf=lambda x: isinstance(x, KerasTensor))
 
 
-def topological_nodes(outputs: list[KerasTensor]) -> list[Node]:
-    """Every node needed to compute ``outputs``, producers before consumers."""
+def map_graph(inputs: list[KerasTensor], outputs: list[KerasTensor]) -> tuple[list[Node], list[Any]]:
+    """The nodes needed for ``outputs`` (producers first) and the layers in Keras's order.
+
+    Layers are ordered as Keras orders them, so weights, summaries and saved files line up: by depth
+    (distance from the outputs, deepest first), ties broken by the order in which a depth-first walk
+    from the outputs first reaches each layer.  Unused inputs come last at depth 0.
+    """
     ordered: list[Node] = []
+    visit_index: dict[int, int] = {}
     state: dict[int, int] = {}
+    input_ids = {id(t) for t in inputs}
 
-    def visit(node: Node) -> None:
-        mark = state.get(id(node))
-        if mark == 2:
-            return
-        if mark == 1:
-            raise ValueError(f"The layer graph has a cycle through layer '{node.operation.name}'.")
-        state[id(node)] = 1
-        for parent in node.parent_nodes:
-            visit(parent)
-        state[id(node)] = 2
-        ordered.append(node)
-
-    for tensor in outputs:
+    def visit(tensor: KerasTensor) -> None:
         if tensor._keras_history is None:
             raise ValueError(
                 f"Output tensor {tensor!r} was not produced by a layer call. Model outputs must be "
                 "the results of calling layers on `Input` tensors."
             )
         operation, node_index, _ = tensor._keras_history
-        visit(operation._inbound_nodes[node_index])
-    return ordered
+        node = operation._inbound_nodes[node_index]
+        if state.get(id(node)) == 2:
+            return
+        if id(tensor) in input_ids and not node.is_input:
+            state[id(node)] = 2
+            return
+        if state.get(id(node)) == 1:
+            raise ValueError(f"Tensor {tensor!r} from layer '{operation.name}' is part of a cycle.")
+        visit_index.setdefault(id(operation), len(visit_index))
+        state[id(node)] = 1
+        for parent in node.input_tensors:
+            visit(parent)
+        state[id(node)] = 2
+        ordered.append(node)
+
+    for tensor in outputs:
+        visit(tensor)
+    depth: dict[int, int] = {}
+    layer_depth: dict[int, int] = {}
+    in_graph = {id(n) for n in ordered}
+    for node in reversed(ordered):
+        d = max(depth.setdefault(id(node), 0), layer_depth.get(id(node.operation), 0))
+        layer_depth[id(node.operation)] = d
+        depth[id(node)] = d
+        for parent in node.parent_nodes:
+            if id(parent) in in_graph:
+                depth[id(parent)] = max(d + 1, depth.get(id(parent), 0))
+    layers = {id(n.operation): n.operation for n in ordered}
+    for tensor in inputs:
+        layer = tensor._keras_history[0]
+        if id(layer) not in layer_depth:
+            layers[id(layer)] = layer
+            layer_depth[id(layer)] = 0
+            visit_index[id(layer)] = -1
+    order = sorted(layers, key=lambda key: (-layer_depth[key], visit_index[key]))
+    return ordered, [layers[key] for key in order]
 
 
 class Functional(Model):
@@ -60,7 +89,7 @@ class Functional(Model):
         self._outputs_struct = outputs
         self.inputs = _flatten(inputs)
         self.outputs = _flatten(outputs)
-        self._nodes = topological_nodes(self.outputs)
+        self._nodes, operations = map_graph(self.inputs, self.outputs)
         input_ids = {id(t) for t in self.inputs}
         for node in self._nodes:
             if node.is_input and id(node.output_tensors[0]) not in input_ids:
@@ -69,14 +98,6 @@ class Functional(Model):
                     f"layer '{node.operation.name}'. Every input the outputs depend on must be listed in "
                     f"`inputs`. Received inputs: {[t.name for t in self.inputs]}"
                 )
-        operations: list[Any] = []
-        for tensor in self.inputs:
-            layer = tensor._keras_history[0]
-            if all(layer is not op for op in operations):
-                operations.append(layer)
-        for node in self._nodes:
-            if all(node.operation is not op for op in operations):
-                operations.append(node.operation)
         for layer in operations:
             self._track(layer)
         self.built = True
@@ -123,6 +144,20 @@ class Functional(Model):
                 values[id(tensor)] = value
         return jax.tree_util.tree_map(lambda t: values[id(t)], self._outputs_struct,
                                       is_leaf=lambda x: isinstance(x, KerasTensor))
+
+    def get_config(self) -> dict:
+        from strata.models.functional_config import functional_config
+
+        return functional_config(self)
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects: dict | None = None) -> "Functional":
+        from strata.models.functional_config import functional_from_config
+
+        return functional_from_config(cls, config, custom_objects=custom_objects)
+
+    def get_build_config(self) -> dict:
+        return {"input_shape": None}
 
     def compute_output_spec(self, *args: Any, **kwargs: Any) -> Any:
         from strata.layers.layer import infer_output_spec

@@ -64,6 +64,32 @@ class Model(Trainer, Layer):
             )
         raise ValueError("Provide either a layer `name` or an `index` to get_layer.")
 
+    # -- saving (implemented in strata.saving) -------------------------------------------------------
+    def save(self, filepath: Any, overwrite: bool = True, zipped: bool | None = None, **kwargs: Any) -> None:
+        """Save the whole model: ``.keras`` (Keras 3's zip) or legacy ``.h5``."""
+        from strata import saving
+
+        saving.save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
+
+    def save_weights(self, filepath: Any, overwrite: bool = True, max_shard_size: Any = None) -> None:
+        """Save the weights (and optimizer state) to a ``.weights.h5`` file in Keras's layout."""
+        from strata import saving
+
+        saving.save_weights(self, filepath, overwrite=overwrite, max_shard_size=max_shard_size)
+
+    def load_weights(self, filepath: Any, skip_mismatch: bool = False, **kwargs: Any) -> None:
+        """Load weights from ``.weights.h5``, ``.keras`` or legacy ``.h5`` files."""
+        from strata import saving
+
+        self._sync_training_state()
+        saving.load_weights(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
+
+    def to_json(self, **kwargs: Any) -> str:
+        """The model's architecture as JSON in Keras 3's schema (no weights)."""
+        from strata import saving
+
+        return saving.model_to_json(self, **kwargs)
+
     def summary(self, line_length: int | None = None, positions: Any = None, print_fn: Any = None,
                 expand_nested: bool = False, show_trainable: bool = False,
                 layer_range: Any = None) -> None:
