@@ -4,3 +4,4 @@ from strata.callbacks.callback import Callback as Callback
 from strata.callbacks.callback_list import CallbackList as CallbackList
 from strata.callbacks.history import History as History
 from strata.callbacks.progbar_logger import ProgbarLogger as ProgbarLogger
+from strata.callbacks.tensorboard import TensorBoard as TensorBoard

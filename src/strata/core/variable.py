@@ -46,7 +46,8 @@ def _to_device(value: Any, dtype: str) -> Any:
         value = np.asarray(value)
     if isinstance(value, jax.core.Tracer):
         return value.astype(dtype)
-    return jax.device_put(np.asarray(value, dtype=dtype))
+    with jax.ensure_compile_time_eval():  # a concrete array even when created while tracing
+        return jax.device_put(np.asarray(value, dtype=dtype))
 
 
 class Variable:

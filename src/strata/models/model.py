@@ -42,6 +42,32 @@ class Model(Trainer, Layer):
         """The model's layers."""
         return list(self._layers)
 
+    def build(self, input_shape: Any = None) -> None:
+        """Create every weight by tracing ``call`` on abstract inputs of ``input_shape``.
+
+        Used for subclassed models (``Sequential`` and functional models build themselves).
+        ``None`` dimensions are traced with size 1; nothing is computed.
+        """
+        import jax
+
+        from strata.core.scope import StatelessScope
+        from strata.layers.layer import collect_losses
+
+        self.built = True
+        if input_shape is None:
+            return
+        is_shape = lambda s: isinstance(s, (tuple, list)) and all(d is None or isinstance(d, int) for d in s)  # noqa: E731
+        spec = jax.tree_util.tree_map(
+            lambda s: jax.ShapeDtypeStruct(tuple(1 if d is None else int(d) for d in s), self.compute_dtype),
+            input_shape, is_leaf=is_shape)
+
+        def run(inputs: Any) -> Any:
+            with StatelessScope(), collect_losses():
+                return self.call(inputs)
+
+        jax.eval_shape(run, spec)
+        self._build_shapes = input_shape
+
     def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
         """Find a layer by ``name`` or by position ``index`` in ``layers``."""
         if index is not None and name is not None:

@@ -29,7 +29,7 @@ class Sequential(Model):
                  **kwargs: Any) -> None:
         super().__init__(name=name or naming.auto_name("sequential"), trainable=trainable, **kwargs)
         self._stack: list[Layer] = []
-        self._functional = None
+        object.__setattr__(self, "_functional", None)
         for layer in layers or []:
             self.add(layer, rebuild=False)
         self._maybe_rebuild()
@@ -83,7 +83,7 @@ class Sequential(Model):
         for layer in self._stack:
             self._track(layer)
         self.built = False
-        self._functional = None
+        object.__setattr__(self, "_functional", None)
 
     def _maybe_rebuild(self) -> None:
         if self._stack and isinstance(self._stack[0], InputLayer) and len(self._stack) > 1:
@@ -117,7 +117,7 @@ class Sequential(Model):
         with naming.name_scope(self.name, owner=self):
             for layer in self.layers:
                 x = layer(x)
-        self._functional = Functional(inputs, x)
+        object.__setattr__(self, "_functional", Functional(inputs, x))  # not a tracked sublayer
         self._build_shapes = self.input_layer.batch_shape
         self.built = True
 

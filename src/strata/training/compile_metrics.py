@@ -103,10 +103,12 @@ class CompileMetrics:
         for output, identifiers in enumerate(plain):
             for identifier in identifiers:
                 metric = resolve_metric(identifier, y_true_shapes[output], y_pred_shapes[output])
+                _build(metric, y_true_shapes[output], y_pred_shapes[output])
                 self._add(metric, output, False, multi)
         for output, identifiers in enumerate(weighted):
             for identifier in identifiers:
                 metric = resolve_metric(identifier, y_true_shapes[output], y_pred_shapes[output])
+                _build(metric, y_true_shapes[output], y_pred_shapes[output])
                 self._add(metric, output, True, multi)
         self.built = True
 
@@ -156,6 +158,12 @@ def _config(metric: Any) -> Any:
     if not type(metric).__module__.startswith("strata.") or user_fn:
         return ("user", id(metric))  # user code is not shared between models
     return sorted(metric.get_config().items())
+
+
+def _build(metric: Any, y_true_shape: tuple, y_pred_shape: tuple) -> None:
+    """Metrics whose variables depend on the data's shape (R2Score, multi-label AUC) build here."""
+    if hasattr(metric, "build") and not getattr(metric, "built", True):
+        metric.build(y_true_shape, y_pred_shape)
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -82,11 +82,9 @@ class Trainer:
     def _build_from(self, x: Any, batch_size: int) -> None:
         if self.built:
             return
-        first = data_adapter.leaves(x)[0]
-        shape = (min(batch_size, first.shape[0]),) + tuple(first.shape[1:])
-        self.build(shape)
-        if not self.built:
-            self(jax.tree_util.tree_map(lambda a: jnp.asarray(a[:2]), x))
+        rows = min(batch_size, data_adapter.leaves(x)[0].shape[0])
+        shapes = jax.tree_util.tree_map(lambda a: (rows,) + tuple(a.shape[1:]), x)
+        self.build(shapes)
 
     def _output_shapes(self, x: Any) -> list[tuple]:
         sample = jax.tree_util.tree_map(lambda a: jax.ShapeDtypeStruct((2,) + a.shape[1:], a.dtype), x)
@@ -97,7 +95,8 @@ class Trainer:
 
     def _output_names(self, count: int) -> list[str]:
         names = list(getattr(self, "output_names", []) or [])
-        return names if len(names) == count else [f"output_{i}" for i in range(count)]
+        # Subclassed models have no output layers: name outputs as tf.keras 2 did (output_1, ...).
+        return names if len(names) == count else [f"output_{i + 1}" for i in range(count)]
 
     def _prepare(self, x: Any, y: Any, batch_size: int) -> Any:
         """Build the model and the compiled loss/metrics, run the pre-flight checks."""
