@@ -26,7 +26,8 @@ def assign_values(variables: list[Variable], values: list[Any]) -> None:
 
 
 def stateless_call(layer: Any, trainable_values: list[Any], non_trainable_values: list[Any],
-                   *args: Any, return_losses: bool = False, **kwargs: Any) -> Any:
+                   *args: Any, return_losses: bool = False, variables: tuple[list, list] | None = None,
+                   **kwargs: Any) -> Any:
     """Call ``layer`` with its variables bound to the given values, without mutating it.
 
     Args:
@@ -36,14 +37,15 @@ def stateless_call(layer: Any, trainable_values: list[Any], non_trainable_values
         *args, **kwargs: the call's arguments (``training=`` included).
         return_losses: also return the list of loss terms (``add_loss``, activity and weight
             regularizers) computed during the call.
+        variables: ``(trainable, non_trainable)`` variable lists the values align with, when they
+            differ from the layer's current split (a model compiled before a layer was frozen).
 
     Returns:
         ``(outputs, new_non_trainable_values)``, plus ``losses`` when ``return_losses``.
     """
     from strata.layers.layer import collect_losses
 
-    trainable = layer.trainable_variables
-    non_trainable = layer.non_trainable_variables
+    trainable, non_trainable = variables or (layer.trainable_variables, layer.non_trainable_variables)
     if len(trainable) != len(trainable_values) or len(non_trainable) != len(non_trainable_values):
         raise ValueError(
             f"stateless_call on '{layer.name}' expects {len(trainable)} trainable and "

@@ -14,6 +14,36 @@ from strata.layers.layer import Layer
 from strata.training.trainer import Trainer
 
 
+def _is_plain(value: Any) -> bool:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_is_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _is_plain(v) for k, v in value.items())
+    return False
+
+
+def _bound_arguments(cls: type, args: tuple, kwargs: dict) -> dict | None:
+    """The constructor arguments by name, or ``None`` if any is not a plain JSON value."""
+    import inspect
+
+    try:
+        bound = inspect.signature(cls.__init__).bind(None, *args, **kwargs)
+    except TypeError:
+        return None
+    arguments = {}
+    for name, value in list(bound.arguments.items())[1:]:
+        kind = inspect.signature(cls.__init__).parameters[name].kind
+        if kind is inspect.Parameter.VAR_KEYWORD:
+            arguments.update(value)
+        elif kind is not inspect.Parameter.VAR_POSITIONAL:
+            arguments[name] = value
+    arguments.pop("name", None)
+    arguments.pop("trainable", None)
+    return arguments if _is_plain(arguments) else None
+
+
 class Model(Trainer, Layer):
     """A trainable layer graph. See ``Sequential`` and the functional API for ways to build one."""
 
@@ -22,7 +52,9 @@ class Model(Trainer, Layer):
             from strata.models.functional import Functional
 
             return Functional.__new__(Functional)
-        return super().__new__(cls)
+        instance = super().__new__(cls)
+        object.__setattr__(instance, "_init_arguments", _bound_arguments(cls, args, kwargs))
+        return instance
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         name = kwargs.pop("name", None)
@@ -115,6 +147,33 @@ class Model(Trainer, Layer):
         from strata import saving
 
         return saving.model_to_json(self, **kwargs)
+
+    def get_config(self) -> dict:
+        """For subclassed models: the constructor arguments, when they are plain JSON values.
+
+        Override ``get_config`` (and ``from_config``) in your subclass when ``__init__`` takes
+        arguments that are not numbers, strings, booleans, lists or dicts of them.
+        """
+        arguments = getattr(self, "_init_arguments", None)
+        if arguments is None:
+            raise NotImplementedError(
+                f"Model '{self.name}' of class {type(self).__name__} cannot be serialized automatically: "
+                "its constructor received arguments that are not plain JSON values. Implement "
+                "`get_config()` returning the constructor arguments (and `from_config` if needed)."
+            )
+        config = {"name": self.name, "trainable": self.trainable}
+        config.update(arguments)
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects: dict | None = None) -> "Model":
+        """Create a subclassed model from :meth:`get_config`'s output."""
+        import inspect
+
+        parameters = inspect.signature(cls.__init__).parameters
+        takes_kwargs = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
+        accepted = {k: v for k, v in config.items() if takes_kwargs or k in parameters}
+        return cls(**accepted)
 
     def summary(self, line_length: int | None = None, positions: Any = None, print_fn: Any = None,
                 expand_nested: bool = False, show_trainable: bool = False,

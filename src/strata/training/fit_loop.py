@@ -198,7 +198,7 @@ def run_evaluation(model: Any, programs: Any, data: tuple, batch_size: int, call
     program = programs.test_steps(batch_size)
     trackers, metrics = programs.fresh_accumulators()
     acc = {"trackers": trackers, "metrics": metrics}
-    params = model._params() if model._pending_state is None else {
+    params = model._params(model._variable_split()) if model._pending_state is None else {
         k: model._pending_state[k] for k in ("trainable", "non_trainable", "step", "seeds")}
     callback_list.on_test_begin()
     chunk = 1 if per_batch else steps

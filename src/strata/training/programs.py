@@ -111,8 +111,7 @@ class Programs:
         self.compile_loss = compile_loss
         self.compile_metrics = compile_metrics
         self.optimizer = optimizer
-        self.trainable = model.trainable_variables
-        self.non_trainable = model.non_trainable_variables
+        self.trainable, self.non_trainable = model._variable_split()
         self.generators = seed_generators(model)
         self.tracker_names = ["loss"]
         if compile_loss.multi_output:
@@ -126,7 +125,7 @@ class Programs:
         with step_random(state["step"], seeds):
             outputs, new_non_trainable, losses = bridge.stateless_call(
                 self.model, state["trainable"], state["non_trainable"], x,
-                training=training, return_losses=True)
+                training=training, return_losses=True, variables=(self.trainable, self.non_trainable))
         return outputs, new_non_trainable, losses
 
     def _loss(self, y: Any, outputs: Any, sw: Any, mask: Any, losses: list) -> tuple[Any, list, list]:
@@ -327,8 +326,9 @@ _padded_range_jit = jax.jit(_padded_range, static_argnums=(0, 1))
 
 def get_programs(model: Any, compile_loss: Any, compile_metrics: Any, optimizer: Any) -> Programs:
     """The cached :class:`Programs` for this architecture and compile setup (LRU)."""
-    key = (structure_signature(model), compile_loss_signature(compile_loss),
-           compile_metrics.signature(), optimizer_signature(optimizer))
+    trainable_ids = {id(v) for v in model._variable_split()[0]}
+    key = (structure_signature(model), tuple(id(v) in trainable_ids for v in model.weights),
+           compile_loss_signature(compile_loss), compile_metrics.signature(), optimizer_signature(optimizer))
     programs = _CACHE.get(key)
     if programs is None:
         programs = Programs(model, compile_loss, compile_metrics, optimizer)

@@ -8,6 +8,7 @@ callback reads the model, and at the end (never per step).
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import jax
@@ -54,8 +55,41 @@ class Trainer:
         self.run_eagerly = bool(run_eagerly)
         self._compile_loss = None
         self._compile_metrics = None
-        self._compiled_trainable = [v.trainable for v in self.weights] if self.built else None
+        self._compiled_trainable_state = self._trainable_state() if self.built else None
         self.compiled = True
+
+    def _trainable_state(self) -> dict[int, bool]:
+        return {id(layer): layer.trainable for layer in [self] + self._flat_layers()}
+
+    def _warn_if_trainable_state_changed(self) -> None:
+        if self._compiled_trainable_state is None:
+            self._compiled_trainable_state = self._trainable_state()
+            return
+        current = self._trainable_state()
+        if current != self._compiled_trainable_state:
+            names = [layer.name for layer in [self] + self._flat_layers()
+                     if current[id(layer)] != self._compiled_trainable_state.get(id(layer))]
+            warnings.warn(
+                "A layer's `trainable` state has changed since the model was compiled. This can result "
+                "in unexpected behavior, as the compiled optimizer and loss functions may not track the "
+                "correct variables. Please recompile your model (e.g. `model.compile(...)`) before "
+                f"calling `fit()` or `evaluate()` so the change takes effect. Changed layers: {names}",
+                stacklevel=3,
+            )
+            self._compiled_trainable_state = current
+
+    def _variable_split(self) -> tuple[list, list]:
+        """``(trainable, non_trainable)`` variables as the optimizer captured them at its build.
+
+        Freezing a layer takes effect at the next ``compile()`` (which makes a fresh optimizer), as in
+        tf.keras; before the optimizer is built, the current ``trainable`` flags decide.
+        """
+        optimizer = self.optimizer
+        if optimizer is None or not optimizer.built:
+            return self.trainable_variables, self.non_trainable_variables
+        trainable = list(optimizer._trainable_variables)
+        ids = {id(v) for v in trainable}
+        return trainable, [v for v in self.weights if id(v) not in ids]
 
     def _assert_compiled(self, method: str) -> None:
         if not self.compiled:
@@ -101,6 +135,7 @@ class Trainer:
     def _prepare(self, x: Any, y: Any, batch_size: int) -> Any:
         """Build the model and the compiled loss/metrics, run the pre-flight checks."""
         self._build_from(x, batch_size)
+        self._warn_if_trainable_state_changed()
         checks.check_input_features(self, data_adapter.leaves(x))
         out_shapes = self._output_shapes(x)
         names = self._output_names(len(out_shapes))
@@ -129,8 +164,9 @@ class Trainer:
     # -- state -------------------------------------------------------------------------------------
     def _read_state(self, programs: Any) -> dict:
         trackers, metrics = programs.fresh_accumulators()
-        state = {"trainable": bridge.values_of(self.trainable_variables),
-                 "non_trainable": bridge.values_of(self.non_trainable_variables),
+        trainable, non_trainable = self._variable_split()
+        state = {"trainable": bridge.values_of(trainable),
+                 "non_trainable": bridge.values_of(non_trainable),
                  "optimizer": bridge.values_of(self.optimizer.variables),
                  "metrics": metrics, "trackers": trackers,
                  "step": np.asarray(self._train_steps, np.int32),
@@ -143,14 +179,16 @@ class Trainer:
         if state is None:
             return
         self._pending_state = None
-        bridge.assign_values(self.trainable_variables, state["trainable"])
-        bridge.assign_values(self.non_trainable_variables, state["non_trainable"])
+        trainable, non_trainable = self._variable_split()
+        bridge.assign_values(trainable, state["trainable"])
+        bridge.assign_values(non_trainable, state["non_trainable"])
         bridge.assign_values(self.optimizer.variables, state["optimizer"])
         self._train_steps = int(state["step"])
 
-    def _params(self) -> dict:
-        return {"trainable": bridge.values_of(self.trainable_variables),
-                "non_trainable": bridge.values_of(self.non_trainable_variables),
+    def _params(self, split: tuple[list, list] | None = None) -> dict:
+        trainable, non_trainable = split or (self.trainable_variables, self.non_trainable_variables)
+        return {"trainable": bridge.values_of(trainable),
+                "non_trainable": bridge.values_of(non_trainable),
                 "step": np.asarray(self._train_steps, np.int32),
                 "seeds": np.asarray([g.seed for g in seed_generators(self)], np.int32)}
 

@@ -1,0 +1,172 @@
+"""Weights inside legacy ``.h5`` files (the ``model_weights`` and ``optimizer_weights`` groups).
+
+Layout (KERAS_NOTES §7.3): the group has the attribute ``layer_names``; each layer has a group named
+after it holding the attribute ``weight_names`` and one dataset per name.  Keras 3 names weights by
+``variable.path`` (``"seq/dense/kernel"``), tf.keras 2.x by the TensorFlow variable name
+(``"dense/kernel:0"``); either way the order of ``weight_names`` is the layer's trainable weights
+then its non-trainable ones.  Weighted layers are matched to the model by position, or by name.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+# An HDF5 object header holds at most 64 KiB; longer attribute lists are split into chunks.
+_HEADER_LIMIT = 64512
+
+
+def legacy_weights(layer: Any) -> list[Any]:
+    """A layer's variables in the order legacy files store them: trainable, then non-trainable."""
+    return list(layer.trainable_weights) + list(layer.non_trainable_weights)
+
+
+def write_attribute_list(group: Any, name: str, items: list[str]) -> None:
+    """Store a list of strings as an attribute, in numbered chunks when it is too large."""
+    data = [item.encode("utf8") for item in items]
+    too_long = [item for item in data if len(item) > _HEADER_LIMIT]
+    if too_long:
+        raise RuntimeError(
+            f"Cannot save attribute '{name}': items longer than {_HEADER_LIMIT} bytes do not fit in "
+            f"an HDF5 header. Received: {too_long[:3]}"
+        )
+    array = np.asarray(data)
+    chunks = 1
+    while any(part.nbytes > _HEADER_LIMIT for part in np.array_split(array, chunks)):
+        chunks += 1
+    if chunks == 1:
+        group.attrs[name] = data if data else np.asarray([])
+        return
+    for index, part in enumerate(np.array_split(array, chunks)):
+        group.attrs[f"{name}{index}"] = part
+
+
+def read_attribute_list(group: Any, name: str) -> list[str]:
+    """Read a list of strings written by :func:`write_attribute_list` (chunked or not)."""
+    if name in group.attrs:
+        raw = list(group.attrs[name])
+    else:
+        raw, index = [], 0
+        while f"{name}{index}" in group.attrs:
+            raw.extend(group.attrs[f"{name}{index}"])
+            index += 1
+    return [item.decode("utf8") if isinstance(item, bytes) else str(item) for item in raw]
+
+
+def write_weight_subset(group: Any, variables: list[Any]) -> None:
+    """Write ``variables`` as datasets named by ``variable.path``, listed in ``weight_names``."""
+    names = [str(variable.path) for variable in variables]
+    write_attribute_list(group, "weight_names", names)
+    for name, variable in zip(names, variables):
+        value = np.asarray(variable.numpy())
+        dataset = group.create_dataset(name, value.shape, dtype=value.dtype)
+        dataset[()] = value
+
+
+def read_weight_subset(group: Any) -> list[np.ndarray]:
+    """The arrays of a layer group, in ``weight_names`` order."""
+    return [np.asarray(group[name]) for name in read_attribute_list(group, "weight_names")]
+
+
+def write_model_weights(group: Any, model: Any, keras_version: str) -> None:
+    """Fill ``group`` with the model's weights in Keras 3's legacy layout."""
+    layers = list(model.layers)
+    write_attribute_list(group, "layer_names", [layer.name for layer in layers])
+    group.attrs["backend"] = b"jax"
+    group.attrs["keras_version"] = keras_version.encode("utf8")
+    for layer in sorted(layers, key=lambda layer: layer.name):
+        write_weight_subset(group.create_group(layer.name), legacy_weights(layer))
+    write_weight_subset(group.create_group("top_level_model_weights"), _top_level(model))
+
+
+def _top_level(model: Any) -> list[Any]:
+    return list(model._trainable_variables) + list(model._non_trainable_variables)
+
+
+def _assign(layer_label: str, variables: list[Any], values: list[np.ndarray], skip_mismatch: bool) -> None:
+    for variable, value in zip(variables, values):
+        if tuple(value.shape) != tuple(variable.shape):
+            message = (f"Shape mismatch in {layer_label} for weight {variable.path}. Weight expects shape "
+                       f"{tuple(variable.shape)}. Received saved weight with shape {tuple(value.shape)}.")
+            if skip_mismatch:
+                warnings.warn(f"Skipping loading weights: {message}", UserWarning, stacklevel=4)
+                continue
+            raise ValueError(message + " Pass `skip_mismatch=True` to skip such weights.")
+        variable.assign(value.astype(variable.dtype, copy=False))
+
+
+def _count_error(label: str, expected: int, received: int) -> ValueError:
+    return ValueError(
+        f"Weight count mismatch for {label}: the layer expects {expected} weight(s), the file holds "
+        f"{received}. Check that the file was saved from the same architecture."
+    )
+
+
+def load_model_weights(group: Any, model: Any, skip_mismatch: bool = False) -> None:
+    """Load a ``layer_names`` group into ``model``, matching weighted layers by position."""
+    layers = [layer for layer in model.layers if legacy_weights(layer)]
+    saved = [name for name in read_attribute_list(group, "layer_names")
+             if read_attribute_list(group[name], "weight_names")]
+    if len(saved) != len(layers):
+        raise ValueError(
+            f"Layer count mismatch when loading weights from file. The model has {len(layers)} "
+            f"layers with weights, the file has {len(saved)} ({saved}). Load by name with "
+            "`by_name=True` if the architectures differ."
+        )
+    for index, (name, layer) in enumerate(zip(saved, layers)):
+        values = read_weight_subset(group[name])
+        variables = legacy_weights(layer)
+        if len(values) != len(variables):
+            raise _count_error(f"layer #{index} (named {layer.name} in the model, {name} in the file)",
+                               len(variables), len(values))
+        _assign(f"layer #{index} (named {layer.name})", variables, values, skip_mismatch)
+    _load_top_level(group, model, skip_mismatch)
+
+
+def load_model_weights_by_name(group: Any, model: Any, skip_mismatch: bool = False) -> None:
+    """Load into the layers whose names appear in the file; other layers keep their weights."""
+    by_name: dict[str, list[Any]] = {}
+    for layer in model.layers:
+        by_name.setdefault(layer.name, []).append(layer)
+    for index, name in enumerate(read_attribute_list(group, "layer_names")):
+        values = read_weight_subset(group[name])
+        for layer in by_name.get(name, []):
+            variables = legacy_weights(layer)
+            if len(values) != len(variables):
+                if skip_mismatch:
+                    warnings.warn(
+                        f"Skipping loading weights for layer #{index} (named {name}): it expects "
+                        f"{len(variables)} weight(s), the file holds {len(values)}.",
+                        UserWarning, stacklevel=3)
+                    continue
+                raise _count_error(f"layer #{index} (named {name})", len(variables), len(values))
+            _assign(f"layer #{index} (named {name})", variables, values, skip_mismatch)
+    _load_top_level(group, model, skip_mismatch)
+
+
+def _load_top_level(group: Any, model: Any, skip_mismatch: bool) -> None:
+    if "top_level_model_weights" not in group:
+        return
+    values = read_weight_subset(group["top_level_model_weights"])
+    variables = _top_level(model)
+    if len(values) != len(variables):
+        if skip_mismatch:
+            return
+        raise _count_error("the model's top-level weights", len(variables), len(values))
+    _assign("top-level model", variables, values, skip_mismatch)
+
+
+def write_optimizer_weights(root: Any, optimizer: Any) -> None:
+    """Write ``optimizer.variables`` into ``/optimizer_weights`` (named by ``variable.path``)."""
+    variables = list(optimizer.variables)
+    if variables:
+        write_weight_subset(root.create_group("optimizer_weights"), variables)
+
+
+def read_optimizer_weights(root: Any) -> tuple[list[str], list[np.ndarray]]:
+    """The names and arrays stored in ``/optimizer_weights``."""
+    group = root["optimizer_weights"]
+    names = read_attribute_list(group, "weight_names")
+    return names, [np.asarray(group[name]) for name in names]
