@@ -21,6 +21,7 @@ class History(Callback):
 
     def on_train_begin(self, logs: dict | None = None) -> None:
         self.epoch = []
+        self.history = {}
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         logs = logs or {}

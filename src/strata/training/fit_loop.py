@@ -60,6 +60,7 @@ class FitRun:
         self.shuffle = shuffle
         self.verbose = verbose
         self.validation_freq = validation_freq
+        self.shuffle_seed = int(shuffle_seed)
         self.key = np.int32(shuffle_seed)
         self.total = jax.tree_util.tree_leaves(data[0])[0].shape[0]
         self.callbacks = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=model,
@@ -85,9 +86,11 @@ class FitRun:
     def run(self) -> Any:
         model = self.model
         model._sync_training_state()
-        self.state = model._read_state(self.programs)
+        model._fit_run = self
         callbacks = self.callbacks
         callbacks.on_train_begin()
+        self._maybe_resume()
+        self.state = model._read_state(self.programs)
         try:
             if self._fusable():
                 logs = self._run_epochs_fused()
@@ -96,8 +99,22 @@ class FitRun:
         finally:
             model._pending_state = self.state
             model._sync_training_state()
+            model._fit_run = None
         callbacks.on_train_end(logs)
         return callbacks.history
+
+    def _maybe_resume(self) -> None:
+        """Continue an interrupted run restored by a callback (``BackupAndRestore``)."""
+        resume = getattr(self.model, "_resume_from", None)
+        if resume is None:
+            return
+        self.model._resume_from = None
+        self.initial_epoch = max(self.initial_epoch, resume["epoch"])
+        self.shuffle_seed = resume["shuffle_seed"]
+        self.key = np.int32(self.shuffle_seed)
+        history = self.callbacks.history
+        history.history = {key: list(values) for key, values in resume["history"].items()}
+        history.epoch = list(resume["history_epochs"])
 
     # -- epochs mode -------------------------------------------------------------------------------
     def _run_epochs_fused(self) -> dict | None:

@@ -1,0 +1,199 @@
+"""Legacy full-model HDF5 files (``model.save("m.h5")``), as Keras 3 and tf.keras 2.x write them.
+
+A file holds root attributes ``backend``, ``keras_version``, ``model_config`` (JSON, legacy layout)
+and, for compiled models, ``training_config``; a ``model_weights`` group (see
+:mod:`strata.saving.legacy_h5_weights`); and an ``optimizer_weights`` group.  strata writes exactly
+what Keras 3 writes, and reads files from Keras 3 and from tf.keras 2.x.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import warnings
+from typing import Any
+
+import numpy as np
+
+from strata.saving import legacy_config, legacy_h5_weights, legacy_training
+
+KERAS_VERSION = "3.15.1"  # the Keras release whose file layout strata writes
+_LEGACY_WARNING = (
+    "Saving a model to the HDF5 (`.h5`) format. This file format is considered legacy: prefer "
+    "the native Keras format, e.g. `model.save('my_model.keras')`."
+)
+logger = logging.getLogger("strata")
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    if hasattr(value, "get_config"):
+        return {"class_name": type(value).__name__, "config": value.get_config()}
+    raise TypeError(f"Cannot serialize {value!r} (of type {type(value).__name__}) to JSON.")
+
+
+def _check_path(filepath: Any, argument: str = "filepath") -> str:
+    if not isinstance(filepath, (str, os.PathLike)):
+        raise TypeError(
+            f"`{argument}` must be a path (str or os.PathLike). Received: {argument}={filepath!r}"
+        )
+    return os.fspath(filepath)
+
+
+def save_legacy_h5(model: Any, filepath: Any, overwrite: bool = True, include_optimizer: bool = True) -> None:
+    """Save the whole model to a legacy ``.h5`` file, in the layout Keras 3 writes.
+
+    Args:
+        model: a ``Sequential`` or functional model (anything with ``get_config``).
+        filepath: the destination path (``.h5`` or ``.hdf5``).
+        overwrite: whether to replace an existing file; if False, an existing file raises
+            ``FileExistsError``.
+        include_optimizer: whether to store the training config and the optimizer's variables.
+    """
+    import h5py
+
+    path = _check_path(filepath)
+    if not overwrite and os.path.exists(path):
+        raise FileExistsError(
+            f"The file {path} already exists. Pass `overwrite=True` to replace it. Received: overwrite=False"
+        )
+    warnings.warn(_LEGACY_WARNING, UserWarning, stacklevel=2)
+    sync = getattr(model, "_sync_training_state", None)
+    if sync is not None:
+        sync()
+    metadata: dict[str, Any] = {"keras_version": KERAS_VERSION, "backend": "jax",
+                                "model_config": legacy_config.legacy_model_config(model)}
+    training = legacy_training.training_config(model) if include_optimizer else None
+    if training is not None:
+        metadata["training_config"] = training
+    directory = os.path.dirname(path)
+    if directory:
+        os.makedirs(directory, exist_ok=True)
+    with h5py.File(path, mode="w") as f:
+        for key, value in metadata.items():
+            if isinstance(value, dict):
+                f.attrs[key] = json.dumps(value, default=_json_default).encode("utf8")
+            else:
+                f.attrs[key] = value
+        legacy_h5_weights.write_model_weights(f.create_group("model_weights"), model, KERAS_VERSION)
+        if include_optimizer and getattr(model, "optimizer", None) is not None:
+            legacy_h5_weights.write_optimizer_weights(f, model.optimizer)
+
+
+def _open(filepath: Any) -> Any:
+    import h5py
+
+    path = _check_path(filepath)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"No file found at {path}. Check the path. Received: filepath={path!r}")
+    try:
+        return h5py.File(path, mode="r")
+    except OSError as error:
+        raise ValueError(
+            f"The file at {path} is not a valid HDF5 file ({error}). Legacy models are saved as "
+            "`.h5` files by `model.save('model.h5')`."
+        ) from None
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf8") if isinstance(value, bytes) else str(value)
+
+
+def model_from_legacy_config(config: Any, custom_objects: dict | None = None) -> Any:
+    """Build an (uncompiled) model from a legacy config (dict or JSON), e.g. tf.keras 2.x JSON."""
+    from strata.models import Functional, Sequential
+
+    entry = legacy_config.read_legacy_model_config(config)
+    classes = {"Sequential": Sequential, "Functional": Functional}
+    classes.update(custom_objects or {})
+    cls = classes.get(entry["class_name"]) or classes.get(entry.get("registered_name") or "")
+    if cls is None:
+        raise ValueError(
+            f"Unknown model class '{entry['class_name']}'. If it is a custom model, pass it with "
+            f"`custom_objects={{'{entry['class_name']}': {entry['class_name']}}}`."
+        )
+    if cls in (Sequential, Functional) or issubclass(cls, (Sequential, Functional)):
+        return cls.from_config(entry["config"], custom_objects=custom_objects)
+    return cls.from_config(entry["config"])
+
+
+def load_legacy_h5(filepath: Any, custom_objects: dict | None = None, compile: bool = True,
+                   safe_mode: bool = True) -> Any:
+    """Load a model saved to a legacy ``.h5`` file by strata, Keras 3 or tf.keras 2.x.
+
+    Args:
+        filepath: the ``.h5`` file.
+        custom_objects: a dict mapping names to custom layer, model, loss or metric classes.
+        compile: whether to compile the model from the file's training config (and restore the
+            optimizer state) when the file has one.
+        safe_mode: kept for API compatibility; legacy Python-bytecode lambdas are never loaded.
+
+    Returns:
+        The model, compiled when the file holds a training config and ``compile`` is True.
+    """
+    with _open(filepath) as f:
+        raw = f.attrs.get("model_config")
+        if raw is None:
+            raise ValueError(
+                f"No model config found in the file at {os.fspath(filepath)}. It may hold only weights: "
+                "build the model in code and call `model.load_weights(...)` instead."
+            )
+        model = model_from_legacy_config(_text(raw), custom_objects=custom_objects)
+        if "model_weights" not in f:
+            raise ValueError(f"The file at {os.fspath(filepath)} has a model config but no `model_weights` group.")
+        legacy_h5_weights.load_model_weights(f["model_weights"], model)
+        raw_training = f.attrs.get("training_config")
+        if not compile:
+            return model
+        if raw_training is None:
+            logger.warning("No training configuration found in the save file, so the model was *not* "
+                           "compiled. Compile it manually.")
+            return model
+        training = json.loads(_text(raw_training))
+        model.compile(**legacy_training.compile_args(training, model, custom_objects))
+        if "optimizer_weights" in f:
+            _restore_optimizer(model, *legacy_h5_weights.read_optimizer_weights(f))
+    return model
+
+
+def _restore_optimizer(model: Any, names: list[str], values: list[np.ndarray]) -> None:
+    optimizer = model.optimizer
+    optimizer.build(model.trainable_variables)
+    ordered = legacy_training.optimizer_values(optimizer, names, values)
+    shapes_ok = ordered is not None and all(
+        tuple(np.shape(v)) == tuple(var.shape) for v, var in zip(ordered, optimizer.variables))
+    if not shapes_ok:
+        logger.warning("The saved optimizer state does not match the optimizer's variables; the model "
+                       "starts with a freshly initialized optimizer.")
+        return
+    for variable, value in zip(optimizer.variables, ordered):
+        variable.assign(np.asarray(value).astype(variable.dtype))
+
+
+def load_weights_legacy_h5(model: Any, filepath: Any, by_name: bool = False, skip_mismatch: bool = False) -> None:
+    """Load weights from a legacy ``.h5`` file (full model or ``save_weights`` output) into ``model``.
+
+    Args:
+        model: a built model.
+        filepath: the ``.h5`` file, written by strata, Keras 3 or tf.keras 2.x.
+        by_name: match layers by name instead of by position; layers not in the file are left
+            unchanged.
+        skip_mismatch: skip (with a warning) weights whose shape or count does not match.
+    """
+    with _open(filepath) as f:
+        group = f["model_weights"] if "layer_names" not in f.attrs and "model_weights" in f else f
+        if "layer_names" not in group.attrs and "layer_names0" not in group.attrs:
+            raise ValueError(
+                f"The file at {os.fspath(filepath)} holds no legacy weights (no `layer_names` attribute). "
+                "Files ending in `.weights.h5` use the Keras 3 weights layout."
+            )
+        if by_name:
+            legacy_h5_weights.load_model_weights_by_name(group, model, skip_mismatch=skip_mismatch)
+        else:
+            legacy_h5_weights.load_model_weights(group, model, skip_mismatch=skip_mismatch)
