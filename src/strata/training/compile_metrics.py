@@ -70,6 +70,7 @@ class CompileMetrics:
         self.output_names = list(output_names)
         self.entries: list[_Entry] = []
         self.built = False
+        self.broadcast = False  # a flat metrics list applied to every output (tf.keras 2 behaviour)
 
     def _per_output(self, value: Any, argument: str) -> list[list[Any]]:
         count = len(self.output_names)
@@ -91,6 +92,8 @@ class CompileMetrics:
         if count > 1 and len(value) == count and all(isinstance(v, (list, tuple)) or v is None for v in value):
             return [_as_list(v) for v in value]
         # A flat list applies to every output (tf.keras 2 behaviour that course code relies on).
+        if count > 1 and value:
+            self.broadcast = True
         return [list(value) for _ in range(count)]
 
     def build(self, y_true_shapes: list[tuple], y_pred_shapes: list[tuple]) -> None:

@@ -272,6 +272,8 @@ class Trainer:
         order = ["loss"]
         if self._compile_loss.multi_output:
             order += [f"{name}_loss" for name in self._compile_loss.output_names]
+            if self._compile_metrics.broadcast:  # tf.keras 2 order: per output, metrics as listed
+                order += [name for name in self._compile_metrics.names if name in logs]
             order += sorted(k for k in logs if k not in order)
         else:
             order += [name for name in self._compile_metrics.names if name in logs]
