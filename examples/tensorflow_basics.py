@@ -17,7 +17,7 @@ import time
 import numpy as np
 
 from strata import ops
-from strata.core.variable import Variable  # exported as ``strata.Variable`` by the public surface
+from strata import Variable
 
 
 def linear_algebra() -> None:
