@@ -4,7 +4,8 @@
   Parity tests that run real Keras (which relies on rank promotion) use the ``keras`` fixture,
   which relaxes it for the duration of the test.
 * Warnings are errors (``pyproject.toml``), so a warning strata emits must be expected by a test.
-* Dataset loaders read the shared offline copies through ``STRATA_DATASETS_DIR``.
+* Dataset loaders read the shared offline copies through ``STRATA_DATASETS_DIR``; compiled-program
+  caches live in ``tests/.strata_home`` (``STRATA_HOME``), apart from the user's own.
 * Each test starts with a fresh session: auto-name counters reset and the root seed restored.
 """
 
@@ -15,6 +16,7 @@ import pathlib
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
 os.environ.setdefault("KERAS_HOME", str(pathlib.Path(__file__).parent / ".keras_home"))
+os.environ.setdefault("STRATA_HOME", str(pathlib.Path(__file__).parent / ".strata_home"))
 
 _SHARED = pathlib.Path(__file__).resolve().parents[2] / "shared" / "datasets"
 if _SHARED.is_dir():

@@ -145,6 +145,11 @@ class Functional(Model):
         return jax.tree_util.tree_map(lambda t: values[id(t)], self._outputs_struct,
                                       is_leaf=lambda x: isinstance(x, KerasTensor))
 
+    def _outputs_struct_for_cache(self) -> Any:
+        """A placeholder structure shaped like this model's outputs."""
+        return jax.tree_util.tree_map(lambda t: 0, self._outputs_struct,
+                                      is_leaf=lambda x: isinstance(x, KerasTensor))
+
     def get_config(self) -> dict:
         from strata.models.functional_config import functional_config
 

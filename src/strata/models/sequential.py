@@ -139,6 +139,9 @@ class Sequential(Model):
     def outputs(self) -> list[KerasTensor]:
         return self._functional.outputs if self._functional is not None else []
 
+    def _outputs_struct_for_cache(self) -> int:
+        return 0  # one output array
+
     @property
     def output_names(self) -> list[str]:
         return [self.layers[-1].name] if self.layers else []

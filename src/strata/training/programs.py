@@ -33,6 +33,7 @@ from jax import lax
 from strata.core import bridge
 from strata.core.random import SeedGenerator, step_random
 from strata.training import compile_cache
+from strata.training.program_cache import CachedProgram
 
 TRACE_COUNTS: collections.Counter = collections.Counter()
 """How many times each program kind was traced in this process (tests use it)."""
@@ -106,8 +107,10 @@ def optimizer_signature(optimizer: Any) -> Any:
 class Programs:
     """The jitted train, test and predict programs of one architecture and compile setup."""
 
-    def __init__(self, model: Any, compile_loss: Any, compile_metrics: Any, optimizer: Any) -> None:
+    def __init__(self, model: Any, compile_loss: Any, compile_metrics: Any, optimizer: Any,
+                 key: Any = None) -> None:
         self.model = model
+        self.key = key if key is not None and not _mentions_ids(key) else None
         self.compile_loss = compile_loss
         self.compile_metrics = compile_metrics
         self.optimizer = optimizer
@@ -204,7 +207,8 @@ class Programs:
             state = self._loop(self.train_step, state, data, perm, lo, hi, batch_size)
             return state, self.logs(state)
 
-        return self._jit(("train_steps", batch_size), run, donate=(0,))
+        return self._jit(("train_steps", batch_size), run, donate=(0,),
+                         outputs=lambda state, *_: (state, dict.fromkeys(self.log_names, 0)))
 
     def test_steps(self, batch_size: int) -> Any:
         """``(accumulators, params, data, lo, hi) -> (accumulators, logs)`` on unshuffled data.
@@ -220,7 +224,8 @@ class Programs:
             acc = {"metrics": state["metrics"], "trackers": state["trackers"]}
             return acc, self.logs(state)
 
-        return self._jit(("test_steps", batch_size), run, donate=(0,))
+        return self._jit(("test_steps", batch_size), run, donate=(0,),
+                         outputs=lambda acc, *_: (acc, dict.fromkeys(self.log_names, 0)))
 
     def train_epochs(self, batch_size: int, val_batch_size: int | None, shuffle: bool) -> Any:
         """``(state, data, val_data, seed, e_lo, e_hi) -> (state, logs_buffer)``: whole epochs.
@@ -258,12 +263,18 @@ class Programs:
 
             return lax.fori_loop(e_lo, e_hi, epoch, (state, buffer))
 
-        return self._jit(("train_epochs", batch_size, val_batch_size, shuffle), run, donate=(0,))
+        return self._jit(("train_epochs", batch_size, val_batch_size, shuffle), run, donate=(0,),
+                         outputs=lambda state, *_: (state, 0))
 
-    def _jit(self, key: Any, fn: Any, donate: tuple) -> Any:
+    def _jit(self, key: Any, fn: Any, donate: tuple, outputs: Any) -> Any:
+        """The jitted program, kept on disk too when the architecture is fully described by ``self.key``."""
         if key not in self._jitted:
             compile_cache.enable()
-            self._jitted[key] = jax.jit(fn, donate_argnums=donate)
+            program = jax.jit(fn, donate_argnums=donate)
+            if self.key is not None:
+                tree = lambda *args: jax.tree_util.tree_structure(outputs(*args))  # noqa: E731
+                program = CachedProgram(program, (self.key, key), tree)
+            self._jitted[key] = program
         return self._jitted[key]
 
 
@@ -288,10 +299,22 @@ def predict_function(model: Any) -> Any:
 
     compile_cache.enable()
     fn = jax.jit(run)
+    if not _mentions_ids(key) and hasattr(model, "_outputs_struct_for_cache"):
+        structure = model._outputs_struct_for_cache()
+        fn = CachedProgram(fn, ("predict", key), lambda *args: jax.tree_util.tree_structure(structure))
     _PREDICT_CACHE[key] = fn
     while len(_PREDICT_CACHE) > _CACHE_SIZE:
         _PREDICT_CACHE.popitem(last=False)
     return fn
+
+
+def _mentions_ids(key: Any) -> bool:
+    """Whether a signature contains an object id (user code), which is meaningless in another process."""
+    if isinstance(key, tuple):
+        if len(key) == 2 and key[0] in ("user", "model") and isinstance(key[1], int):
+            return True
+        return any(_mentions_ids(part) for part in key)
+    return False
 
 
 def _padded_range(total: int, batch_size: int) -> Any:
@@ -331,7 +354,7 @@ def get_programs(model: Any, compile_loss: Any, compile_metrics: Any, optimizer:
            compile_loss_signature(compile_loss), compile_metrics.signature(), optimizer_signature(optimizer))
     programs = _CACHE.get(key)
     if programs is None:
-        programs = Programs(model, compile_loss, compile_metrics, optimizer)
+        programs = Programs(model, compile_loss, compile_metrics, optimizer, key=key)
         _CACHE[key] = programs
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
