@@ -25,8 +25,8 @@ import numpy as np
 from strata.core import naming
 from strata.core.keras_tensor import KerasTensor
 from strata.core.node import Node, flatten_keras_tensors
-from strata.core.scope import StatelessScope
 from strata.core.variable import Variable, standardize_dtype
+from strata.layers.shape_inference import infer_output_spec, shape_of
 
 _training: contextvars.ContextVar[Any] = contextvars.ContextVar("strata_training", default=None)
 _loss_sink: contextvars.ContextVar[list | None] = contextvars.ContextVar("strata_losses", default=None)
@@ -56,16 +56,6 @@ def _signature_training_default(cls: type) -> tuple[bool, Any]:
         result = (result[0], None)
     setattr(cls, "_strata_training_sig", result)
     return result
-
-
-def _shape_of(x: Any) -> Any:
-    if isinstance(x, (KerasTensor, jax.Array, np.ndarray)) or hasattr(x, "shape"):
-        return tuple(x.shape)
-    if isinstance(x, (list, tuple)):
-        return type(x)(_shape_of(v) for v in x)
-    if isinstance(x, dict):
-        return {k: _shape_of(v) for k, v in x.items()}
-    return None
 
 
 class Layer:
@@ -296,7 +286,7 @@ class Layer:
     def compute_output_spec(self, *args: Any, **kwargs: Any) -> Any:
         """Output KerasTensors for symbolic inputs (shape inference without computing)."""
         if type(self).compute_output_shape is not Layer.compute_output_shape:
-            shapes = _shape_of(args[0])
+            shapes = shape_of(args[0])
             out = self.compute_output_shape(shapes)
             return jax.tree_util.tree_map(
                 lambda s: KerasTensor(s, dtype=self.compute_dtype),
@@ -340,7 +330,7 @@ class Layer:
             args = tuple(jax.tree_util.tree_map(self._convert_input, a) if not isinstance(a, (str, type(None))) else a
                          for a in args)
         if args:
-            self._maybe_build(_shape_of(args[0]))
+            self._maybe_build(shape_of(args[0]))
         else:
             self._maybe_build(None)
         has_training, default = _signature_training_default(type(self))
@@ -390,29 +380,3 @@ class Layer:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
-
-
-def infer_output_spec(layer: Layer, args: tuple, kwargs: dict) -> Any:
-    """Trace ``layer.call`` with abstract values to get output KerasTensors.
-
-    Unknown (``None``) dimensions become one symbolic dimension, so the result keeps them unknown.
-    """
-    from jax import export
-
-    symbol = export.symbolic_shape("b")[0]
-
-    def to_struct(x: Any) -> Any:
-        if isinstance(x, KerasTensor):
-            shape = tuple(symbol if d is None else d for d in x.shape)
-            return jax.ShapeDtypeStruct(shape, x.dtype)
-        return x
-
-    def run(*abstract_args: Any) -> Any:
-        with StatelessScope(), collect_losses():
-            return layer.call(*abstract_args, **kwargs)
-
-    is_kt = lambda x: isinstance(x, KerasTensor)  # noqa: E731
-    structs = [jax.tree_util.tree_map(to_struct, a, is_leaf=is_kt) for a in args]
-    out = jax.eval_shape(run, *structs)
-    return jax.tree_util.tree_map(
-        lambda s: KerasTensor(tuple(d if isinstance(d, int) else None for d in s.shape), dtype=str(s.dtype)), out)

@@ -23,6 +23,7 @@ from typing import Any
 _MODEL_CLASSES = ("Sequential", "Functional", "Model")
 _RENAMED = {"Model": "Functional", "BatchNormalizationV1": "BatchNormalization",
             "BatchNormalizationV2": "BatchNormalization"}
+_LAMBDA_LEGACY_KEYS = ("module", "function_type", "output_shape_type", "output_shape_module")
 _OBJECT_MODULES = (("_initializer", "keras.initializers"), ("_regularizer", "keras.regularizers"),
                    ("_constraint", "keras.constraints"))
 
@@ -69,6 +70,8 @@ def _convert_entry(entry: dict, top_level: bool = False) -> tuple[dict, Any]:
     class_name = _RENAMED.get(entry["class_name"], entry["class_name"])
     entry["class_name"] = class_name
     config = entry.get("config") or {}
+    if isinstance(config, list):  # Keras <= 2.2 wrote a Sequential's config as its bare layer list
+        config = {"layers": config}
     entry["config"] = config
     shape = None
     if class_name in _MODEL_CLASSES:
@@ -123,12 +126,20 @@ def _convert_layer_config(class_name: str, config: dict) -> Any:
             if key.endswith(suffix) and isinstance(value, dict) and "class_name" in value:
                 value.setdefault("module", module)
                 value.setdefault("registered_name", None)
-    if class_name == "Lambda" and isinstance(config.get("function"), list):
-        raise ValueError(
-            "This model contains a `Lambda` layer saved as Python bytecode by tf.keras 2.x, which "
-            "strata cannot load. Re-create the Lambda layer in code and load only the weights."
-        )
+    if class_name == "Lambda":
+        _convert_lambda(config)
     return shape
+
+
+def _convert_lambda(config: dict) -> None:
+    """tf.keras 2.x wrote a lambda as ``[code, defaults, closure]`` plus ``function_type`` keys."""
+    for key in _LAMBDA_LEGACY_KEYS:
+        config.pop(key, None)
+    function = config.get("function")
+    if isinstance(function, list) and len(function) == 3:
+        code, defaults, closure = function
+        config["function"] = {"class_name": "__lambda__",
+                              "config": {"code": code, "defaults": defaults, "closure": closure}}
 
 
 def _policy(dtype: Any) -> Any:

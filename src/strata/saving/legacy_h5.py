@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from strata.saving import legacy_config, legacy_h5_weights, legacy_training
+from strata.saving import errors, legacy_config, legacy_h5_weights, legacy_training
+from strata.saving.atomic import atomic_file
 
 KERAS_VERSION = "3.15.1"  # the Keras release whose file layout strata writes
 _LEGACY_WARNING = (
@@ -75,7 +76,7 @@ def save_legacy_h5(model: Any, filepath: Any, overwrite: bool = True, include_op
     directory = os.path.dirname(path)
     if directory:
         os.makedirs(directory, exist_ok=True)
-    with h5py.File(path, mode="w") as f:
+    with atomic_file(path) as tmp, h5py.File(tmp, mode="w") as f:
         for key, value in metadata.items():
             if isinstance(value, dict):
                 f.attrs[key] = json.dumps(value, default=_json_default).encode("utf8")
@@ -95,32 +96,20 @@ def _open(filepath: Any) -> Any:
     try:
         return h5py.File(path, mode="r")
     except OSError as error:
-        raise ValueError(
-            f"The file at {path} is not a valid HDF5 file ({error}). Legacy models are saved as "
-            "`.h5` files by `model.save('model.h5')`."
-        ) from None
+        raise errors.file_error(path, "it is not a valid HDF5 file (legacy models are written by "
+                                "`model.save('model.h5')`)", error) from None
 
 
 def _text(value: Any) -> str:
     return value.decode("utf8") if isinstance(value, bytes) else str(value)
 
 
-def model_from_legacy_config(config: Any, custom_objects: dict | None = None) -> Any:
+def model_from_legacy_config(config: Any, custom_objects: dict | None = None, safe_mode: bool = True) -> Any:
     """Build an (uncompiled) model from a legacy config (dict or JSON), e.g. tf.keras 2.x JSON."""
-    from strata.models import Functional, Sequential
+    from strata.saving.model_config import model_from_config
 
     entry = legacy_config.read_legacy_model_config(config)
-    classes = {"Sequential": Sequential, "Functional": Functional}
-    classes.update(custom_objects or {})
-    cls = classes.get(entry["class_name"]) or classes.get(entry.get("registered_name") or "")
-    if cls is None:
-        raise ValueError(
-            f"Unknown model class '{entry['class_name']}'. If it is a custom model, pass it with "
-            f"`custom_objects={{'{entry['class_name']}': {entry['class_name']}}}`."
-        )
-    if cls in (Sequential, Functional) or issubclass(cls, (Sequential, Functional)):
-        return cls.from_config(entry["config"], custom_objects=custom_objects)
-    return cls.from_config(entry["config"])
+    return model_from_config(entry, custom_objects=custom_objects, compile=False, safe_mode=safe_mode)
 
 
 def load_legacy_h5(filepath: Any, custom_objects: dict | None = None, compile: bool = True,
@@ -132,7 +121,8 @@ def load_legacy_h5(filepath: Any, custom_objects: dict | None = None, compile: b
         custom_objects: a dict mapping names to custom layer, model, loss or metric classes.
         compile: whether to compile the model from the file's training config (and restore the
             optimizer state) when the file has one.
-        safe_mode: kept for API compatibility; legacy Python-bytecode lambdas are never loaded.
+        safe_mode: refuse ``Lambda`` layers whose function is stored as Python bytecode (pass
+            False only for files you trust; bytecode loads only in the Python version that wrote it).
 
     Returns:
         The model, compiled when the file holds a training config and ``compile`` is True.
@@ -140,13 +130,11 @@ def load_legacy_h5(filepath: Any, custom_objects: dict | None = None, compile: b
     with _open(filepath) as f:
         raw = f.attrs.get("model_config")
         if raw is None:
-            raise ValueError(
-                f"No model config found in the file at {os.fspath(filepath)}. It may hold only weights: "
-                "build the model in code and call `model.load_weights(...)` instead."
-            )
-        model = model_from_legacy_config(_text(raw), custom_objects=custom_objects)
+            raise errors.file_error(os.fspath(filepath), "no model config found in the file. It may hold "
+                                    "only weights: build the model in code and call `model.load_weights(...)`.")
+        model = model_from_legacy_config(_text(raw), custom_objects=custom_objects, safe_mode=safe_mode)
         if "model_weights" not in f:
-            raise ValueError(f"The file at {os.fspath(filepath)} has a model config but no `model_weights` group.")
+            raise errors.file_error(os.fspath(filepath), "it has a model config but no `model_weights` group.")
         legacy_h5_weights.load_model_weights(f["model_weights"], model)
         raw_training = f.attrs.get("training_config")
         if not compile:
@@ -189,10 +177,8 @@ def load_weights_legacy_h5(model: Any, filepath: Any, by_name: bool = False, ski
     with _open(filepath) as f:
         group = f["model_weights"] if "layer_names" not in f.attrs and "model_weights" in f else f
         if "layer_names" not in group.attrs and "layer_names0" not in group.attrs:
-            raise ValueError(
-                f"The file at {os.fspath(filepath)} holds no legacy weights (no `layer_names` attribute). "
-                "Files ending in `.weights.h5` use the Keras 3 weights layout."
-            )
+            raise errors.file_error(os.fspath(filepath), "it holds no legacy weights (no `layer_names` "
+                                    "attribute). Files ending in `.weights.h5` use the Keras 3 weights layout.")
         if by_name:
             legacy_h5_weights.load_model_weights_by_name(group, model, skip_mismatch=skip_mismatch)
         else:

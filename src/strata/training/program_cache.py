@@ -80,7 +80,7 @@ class CachedProgram:
                 return serialize_executable.deserialize_and_load(path.read_bytes(), in_tree, self.output_tree(*args))
             except Exception:  # an unreadable or foreign file: compile again and overwrite it
                 pass
-        compiled = self.jitted.lower(*args).compile()
+        compiled = _compile_fresh(self.jitted, args) if path is not None else self.jitted.lower(*args).compile()
         if path is not None:
             try:
                 payload, _, _ = serialize_executable.serialize(compiled)
@@ -88,6 +88,17 @@ class CachedProgram:
             except Exception:  # a program that cannot be serialized still runs, just uncached
                 pass
         return compiled
+
+
+def _compile_fresh(jitted: Any, args: tuple) -> Any:
+    """Compile without JAX's persistent cache: an executable that JAX loaded from its cache does not
+    serialize completely on CPU (its kernels are missing when the copy is loaded again)."""
+    previous = jax.config.jax_enable_compilation_cache
+    jax.config.update("jax_enable_compilation_cache", False)
+    try:
+        return jitted.lower(*args).compile()
+    finally:
+        jax.config.update("jax_enable_compilation_cache", previous)
 
 
 def _atomic_write(path: pathlib.Path, payload: bytes) -> None:

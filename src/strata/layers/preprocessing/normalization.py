@@ -56,6 +56,7 @@ class Normalization(Layer):
     ``variance`` and ``count`` (int32, kept at 0 as Keras does), and ``adapt`` sets the first two.
 
     Example:
+        >>> import numpy as np
         >>> layer = Normalization()
         >>> layer.adapt(np.array([[1.0, 2.0], [3.0, 6.0]]))
         >>> np.asarray(layer(np.array([[1.0, 2.0]]))).tolist()
@@ -155,6 +156,12 @@ class Normalization(Layer):
     def call(self, inputs: Any) -> Any:
         inputs = jnp.asarray(inputs, dtype=self.compute_dtype)
         mean, variance = self._statistics(inputs.ndim)
+        if self._keep_axis and any(inputs.shape[d] != self._broadcast_shape[d] for d in self._keep_axis):
+            raise ValueError(
+                f"Normalization layer '{self.name}' keeps statistics for axes {self._keep_axis} of "
+                f"inputs shaped like {self._build_input_shape}, but received inputs of shape "
+                f"{tuple(inputs.shape)}. Pass inputs whose sizes on those axes match."
+            )
         std = jnp.maximum(jnp.sqrt(variance), jnp.asarray(strata_config.epsilon(), self.compute_dtype))
         if self.invert:
             return mean + inputs * std
@@ -214,7 +221,7 @@ class Normalization(Layer):
                 f"Received: batch_size={batch_size}"
             )
         if array is not None and batch_size is not None:
-            batches = (array[i:i + batch_size] for i in range(0, max(len(array), 1), batch_size))
+            batches = iter([array[i:i + batch_size] for i in range(0, len(array), batch_size)])
             array = None
         if batches is not None:
             first = next(batches, None)

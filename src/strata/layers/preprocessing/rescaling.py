@@ -36,6 +36,7 @@ class Rescaling(Layer):
     Integer inputs are cast to the layer's float dtype first.
 
     Example:
+        >>> import numpy as np
         >>> np.asarray(Rescaling(1 / 255)(np.array([[0.0, 255.0]]))).tolist()
         [[0.0, 1.0]]
     """

@@ -1,0 +1,1 @@
+"""The ``strata`` command-line tool (``strata convert``, ``strata inspect``)."""
