@@ -64,3 +64,12 @@ def test_mnist_mlp_and_logistic_regression(shared_datasets, capsys):
     assert "Total params: 7,850 (30.66 KB)" in out
     assert re.search(r"^469/469 - \d+s - \d+(us|ms|s)/step - accuracy: 0\.\d{4} - loss: \d\.\d{4} - "
                      r"val_accuracy: 0\.\d{4} - val_loss: \d\.\d{4}$", out, re.M)
+
+
+@pytest.mark.filterwarnings("ignore:Saving a model to the HDF5")
+def test_save_and_reload_gives_exactly_the_same_rmse(tmp_path, capsys):
+    scores = _load("save_and_reload").main(str(tmp_path), epochs=20, verbose=0)
+    out = capsys.readouterr().out
+    assert len(set(scores.values())) == 1, scores  # exactly equal, as the course expects
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["network.h5", "network.json", "network.keras"]
+    assert "Before save score (RMSE):" in out and "After load score (RMSE, network.h5):" in out

@@ -175,3 +175,18 @@ def test_keras_2_2_sequential_config_as_a_bare_layer_list():
         {"class_name": "Dense", "config": {"name": "d", "units": 2, "batch_input_shape": [None, 3]}}]}
     model = model_from_legacy_config(config)
     assert model.input_shape == (None, 3) and [layer.name for layer in model.layers] == ["d"]
+
+
+@pytest.mark.parametrize("stem, layers", [("mlp_sequential", ["hidden", "dropout", "probs"]),
+                                          ("two_io_functional", None)])
+def test_model_from_json_reads_tf_keras_json_directly(stem, layers):
+    from strata.models import model_from_json
+
+    text = _fixture_json(f"{stem}.json")
+    model = model_from_json(text)
+    reference = model_from_legacy_config(text)
+    assert type(model) is type(reference)
+    assert [layer.name for layer in model.layers] == [layer.name for layer in reference.layers]
+    if layers is not None:
+        assert [layer.name for layer in model.layers] == layers
+    assert model.to_json() == reference.to_json()

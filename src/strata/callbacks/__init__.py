@@ -6,3 +6,4 @@ from strata.callbacks.history import History as History
 from strata.callbacks.progbar_logger import ProgbarLogger as ProgbarLogger
 from strata.callbacks.tensorboard import TensorBoard as TensorBoard
 from strata.callbacks.backup_and_restore import BackupAndRestore as BackupAndRestore
+from strata.callbacks.model_checkpoint import ModelCheckpoint as ModelCheckpoint

@@ -159,8 +159,7 @@ class FitRun:
         logs = None
         for epoch in range(self.initial_epoch, self.epochs):
             callbacks.on_epoch_begin(epoch)
-            trackers, metrics = self.programs.fresh_accumulators()
-            self.state = dict(self.state, trackers=trackers, metrics=metrics)
+            self._reread_state()
             perm = epoch_permutation(self.key, epoch, self.total, self.batch_size, self.shuffle)
             logs = self._run_epoch_chunks(program, perm, per_batch)
             if self._validates(epoch):
@@ -174,6 +173,17 @@ class FitRun:
                 break
         return logs
 
+    def _reread_state(self, keep_accumulators: bool = False) -> None:
+        """Take the training state from the variables again, after callbacks could change them.
+
+        A callback may set ``model.optimizer.learning_rate`` (``ReduceLROnPlateau``,
+        ``LearningRateScheduler``) or the weights; the next dispatch must see that.  Reading is
+        cheap: the variables hold the very arrays of the last dispatch.
+        """
+        self.model._sync_training_state()
+        accumulators = {k: self.state[k] for k in ("trackers", "metrics")} if keep_accumulators else {}
+        self.state = dict(self.model._read_state(self.programs), **accumulators)
+
     def _run_epoch_chunks(self, program: Any, perm: Any, per_batch: bool) -> dict:
         model, callbacks = self.model, self.callbacks
         progress = self.verbose == 1
@@ -184,6 +194,7 @@ class FitRun:
             if per_batch:
                 model._sync_training_state()
                 callbacks.on_train_batch_begin(lo)
+                self._reread_state(keep_accumulators=True)
             started = time.perf_counter()
             self.state, device_logs = dispatch(model, program, self.state, self.data, perm, np.int32(lo), np.int32(hi))
             model._pending_state = self.state

@@ -1,9 +1,8 @@
 """Compiled programs kept on disk, keyed by architecture, so a rerun skips tracing and compiling.
 
-JAX's persistent compilation cache (``compile_cache``) saves the XLA compile but still traces and
-lowers the program on every run (about half a second for a course-sized model).  For models made only
-of strata's own layers the whole program is determined by strata's structure signature, so the
-compiled executable itself is stored under ``$STRATA_HOME/programs`` and loaded directly.
+Tracing, lowering and compiling a course-sized model takes about a second.  For models made only of
+strata's own layers the whole program is determined by strata's structure signature, so the compiled
+executable is stored under ``$STRATA_HOME/cache/programs`` (:mod:`compile_cache`) and loaded directly.
 
 The key covers the architecture and compile setup, the shapes and dtypes of every argument, the JAX
 version and device, and a hash of strata's own source code, so an upgrade never reuses a stale
@@ -80,7 +79,7 @@ class CachedProgram:
                 return serialize_executable.deserialize_and_load(path.read_bytes(), in_tree, self.output_tree(*args))
             except Exception:  # an unreadable or foreign file: compile again and overwrite it
                 pass
-        compiled = _compile_fresh(self.jitted, args) if path is not None else self.jitted.lower(*args).compile()
+        compiled = self.jitted.lower(*args).compile()
         if path is not None:
             try:
                 payload, _, _ = serialize_executable.serialize(compiled)
@@ -88,17 +87,6 @@ class CachedProgram:
             except Exception:  # a program that cannot be serialized still runs, just uncached
                 pass
         return compiled
-
-
-def _compile_fresh(jitted: Any, args: tuple) -> Any:
-    """Compile without JAX's persistent cache: an executable that JAX loaded from its cache does not
-    serialize completely on CPU (its kernels are missing when the copy is loaded again)."""
-    previous = jax.config.jax_enable_compilation_cache
-    jax.config.update("jax_enable_compilation_cache", False)
-    try:
-        return jitted.lower(*args).compile()
-    finally:
-        jax.config.update("jax_enable_compilation_cache", previous)
 
 
 def _atomic_write(path: pathlib.Path, payload: bytes) -> None:

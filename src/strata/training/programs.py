@@ -32,7 +32,6 @@ from jax import lax
 
 from strata.core import bridge
 from strata.core.random import SeedGenerator, step_random
-from strata.training import compile_cache
 from strata.training.program_cache import CachedProgram
 
 TRACE_COUNTS: collections.Counter = collections.Counter()
@@ -269,7 +268,6 @@ class Programs:
     def _jit(self, key: Any, fn: Any, donate: tuple, outputs: Any) -> Any:
         """The jitted program, kept on disk too when the architecture is fully described by ``self.key``."""
         if key not in self._jitted:
-            compile_cache.enable()
             program = jax.jit(fn, donate_argnums=donate)
             if self.key is not None:
                 tree = lambda *args: jax.tree_util.tree_structure(outputs(*args))  # noqa: E731
@@ -297,7 +295,6 @@ def predict_function(model: Any) -> Any:
             outputs, _ = bridge.stateless_call(model, trainable, non_trainable, x, training=False)
         return outputs
 
-    compile_cache.enable()
     fn = jax.jit(run)
     if not _mentions_ids(key) and hasattr(model, "_outputs_struct_for_cache"):
         structure = model._outputs_struct_for_cache()
