@@ -51,7 +51,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data-dir", default=str(DEFAULT_DATA))
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--only", default="import,iris,auto_mpg,xor,mnist_mlp,mnist_mlp_per_step")
+    parser.add_argument("--only", default="import,iris,iris_callbacks,auto_mpg,xor,mnist_mlp,mnist_mlp_callbacks,mnist_mlp_per_step")
     args = parser.parse_args()
     rows = []
     for workload in args.only.split(","):
@@ -71,7 +71,10 @@ def main() -> None:
             "xor": [("build+fit s, cold", "cold", "total"), ("build+fit s, warm", "warm", "total"),
                     ("epoch ms", "warm", "epoch")],
             "mnist_mlp": [("epoch s", "cold", "epoch"), ("build+fit s, cold", "cold", "total")],
-            "mnist_mlp_per_step": [("epoch s (per-step hook)", "cold", "epoch")],
+            "mnist_mlp_per_step": [("epoch s (per-step hook)", "cold", "epoch"),
+                                   ("ms per step (hook)", "cold", "step")],
+            "iris_callbacks": [("epoch ms (ES+MC+CSV)", "warm", "epoch"), ("process s, cold", "cold", "process")],
+            "mnist_mlp_callbacks": [("epoch s (ES+MC+CSV)", "cold", "epoch")],
         }.get(workload)
         if metrics is None:
             metrics = [("process s, cold", "cold", "process"), ("process s, warm", "warm", "process"),

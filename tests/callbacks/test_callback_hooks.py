@@ -161,3 +161,38 @@ def test_predict_and_evaluate_hooks():
     model.predict(X, callbacks=[hooks], verbose=0)
     model.evaluate(X, Y, callbacks=[hooks], verbose=0)
     assert hooks.events == ["predict_begin", "predict_end", "test_begin", "test_end"]
+
+
+def test_hooks_written_without_a_logs_default_get_a_dict():
+    """Keras passes a logs dict to every hook, so course callbacks often omit the default."""
+    import numpy as np
+
+    from strata.callbacks import Callback
+    from strata.layers import Dense, Input
+    from strata.models import Sequential
+
+    seen = []
+
+    class Strict(Callback):
+        def on_train_begin(self, logs):
+            seen.append(("train_begin", logs))
+
+        def on_epoch_begin(self, epoch, logs):
+            seen.append(("epoch_begin", logs))
+
+        def on_test_begin(self, logs):
+            seen.append(("test_begin", logs))
+
+        def on_predict_begin(self, logs):
+            seen.append(("predict_begin", logs))
+
+        def on_predict_end(self, logs):
+            seen.append(("predict_end", logs))
+
+    x = np.zeros((4, 2), "float32")
+    model = Sequential([Input((2,)), Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(x, np.zeros(4), epochs=1, verbose=0, validation_data=(x, np.zeros(4)), callbacks=[Strict()])
+    model.predict(x, verbose=0, callbacks=[Strict()])
+    assert [name for name, _ in seen] == ["train_begin", "epoch_begin", "test_begin", "predict_begin", "predict_end"]
+    assert all(logs == {} for _, logs in seen)

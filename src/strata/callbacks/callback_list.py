@@ -74,9 +74,15 @@ class CallbackList(Callback):
 
 
 def _forwarder(hook: str):
+    indexed = "epoch" in hook or "batch" in hook  # (index, logs); the others take (logs)
+
     def method(self: CallbackList, *args: Any, **kwargs: Any) -> None:
         if kwargs:
             args = args + tuple(kwargs.values())
+        if len(args) < (2 if indexed else 1):
+            args = args + ({},)  # Keras always passes a logs dict, so `def on_x(self, logs)` works
+        elif args[-1] is None:
+            args = args[:-1] + ({},)
         self._call(hook, *args)
 
     method.__name__ = hook

@@ -7,7 +7,6 @@ during a save leaves the previous checkpoint complete and loadable.  With the de
 
 from __future__ import annotations
 
-import operator
 import os
 import warnings
 from typing import Any
@@ -15,32 +14,7 @@ from typing import Any
 import numpy as np
 
 from strata.callbacks.callback import Callback
-
-
-def _resolve_direction(callback: Any, model: Any) -> Any:
-    """``operator.lt`` (minimize) or ``operator.gt`` (maximize) for ``callback.monitor`` in ``mode``.
-
-    ``auto``: losses are minimized; a compiled metric of that name decides by its ``_direction``
-    (``"up"`` maximizes).  (Kept local until a shared monitor helper exists in strata.callbacks.)
-    """
-    if callback.mode == "min":
-        return operator.lt
-    if callback.mode == "max":
-        return operator.gt
-    name = callback.monitor.removeprefix("val_")
-    op = operator.lt if name == "loss" else None
-    compiled = getattr(model, "_compile_metrics", None)
-    for entry in getattr(compiled, "entries", None) or []:
-        if name in (entry.name, getattr(entry.metric, "name", None)) and hasattr(entry.metric, "_direction"):
-            op = operator.gt if entry.metric._direction == "up" else operator.lt
-    if op is None:
-        raise ValueError(
-            f"{type(callback).__name__} callback received monitor={callback.monitor}, but Keras isn't able "
-            "to automatically determine whether that metric should be maximized or minimized. Pass "
-            "`mode='max'` in order to monitor based on the highest metric value, or pass `mode='min'` "
-            "in order to use the lowest value."
-        )
-    return op
+from strata.callbacks.monitor import resolve_monitor_op
 
 
 class ModelCheckpoint(Callback):
@@ -107,7 +81,7 @@ class ModelCheckpoint(Callback):
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         if self.monitor_op is None:
-            self.monitor_op = _resolve_direction(self, self._model)
+            self.monitor_op = resolve_monitor_op(type(self).__name__, self.monitor, self.mode, self._model)
         if self.save_freq == "epoch":
             self._save_model(epoch=epoch, batch=None, logs=logs)
 
@@ -141,7 +115,7 @@ class ModelCheckpoint(Callback):
         if best is None:
             return True
         if self.monitor_op is None:
-            self.monitor_op = _resolve_direction(self, self._model)
+            self.monitor_op = resolve_monitor_op(type(self).__name__, self.monitor, self.mode, self._model)
         return bool(self.monitor_op(current, best))
 
     def _should_save_model(self, epoch: int, logs: dict | None, filepath: str) -> bool:

@@ -87,6 +87,7 @@ class FitRun:
         model = self.model
         model._sync_training_state()
         model._fit_run = self
+        model._restored_epoch = None  # set by EarlyStopping when it restores the best weights
         callbacks = self.callbacks
         callbacks.on_train_begin()
         self._maybe_resume()
@@ -204,6 +205,8 @@ class FitRun:
                 if per_batch:
                     model._sync_training_state()
                 callbacks.on_train_batch_end(hi - 1, logs)
+                if per_batch and model.stop_training:
+                    break  # e.g. TerminateOnNaN: the epoch ends here, as in Keras
             elapsed = time.perf_counter() - started
             if lo > 0 and not per_batch:
                 seconds_per_step = elapsed / (hi - lo)
