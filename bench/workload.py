@@ -115,7 +115,9 @@ def main() -> None:
         if args.workload == "mnist_mlp_callbacks":
             callbacks += training_callbacks(lib)
     timed = args.workload.startswith("mnist")
-    model.fit(x, y, callbacks=[Timer()] + callbacks if timed else None, **fit_kwargs)
+    if timed:
+        fit_kwargs["callbacks"] = [Timer()] + callbacks
+    model.fit(x, y, **fit_kwargs)
     total = time.perf_counter() - start
     if timed:
         epoch = statistics.median(epoch_times[1:] or epoch_times)

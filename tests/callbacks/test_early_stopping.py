@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import strata
+from callback_helpers import injector, recorder
 from strata.callbacks import EarlyStopping
 from strata.callbacks.monitor import greater, less, resolve_monitor_op
 
@@ -35,30 +36,6 @@ SCENARIOS = [
 ]
 
 
-def _injector(lib, values, key):
-    """A callback of ``lib`` writing ``values[epoch]`` into the logs the later callbacks see."""
-
-    class Inject(lib.callbacks.Callback):
-        def on_epoch_end(self, epoch, logs=None):
-            logs[key] = values[epoch]
-
-    return Inject()
-
-
-def _recorder(lib):
-    """A callback of ``lib`` that keeps the weights at every epoch end."""
-
-    class Record(lib.callbacks.Callback):
-        def __init__(self):
-            super().__init__()
-            self.weights = []
-
-        def on_epoch_end(self, epoch, logs=None):
-            self.weights.append(self.model.get_weights())
-
-    return Record()
-
-
 def _model(lib=strata, metrics=("accuracy",)):
     model = lib.Sequential([lib.layers.Input((4,)), lib.layers.Dense(3), lib.layers.Dense(2)])
     model.compile(optimizer=lib.optimizers.SGD(learning_rate=0.05), loss="mse", metrics=list(metrics))
@@ -68,9 +45,9 @@ def _model(lib=strata, metrics=("accuracy",)):
 def _run(lib, model, kwargs, values, capsys):
     key = kwargs.get("monitor", "val_loss")
     stop = lib.callbacks.EarlyStopping(verbose=1, **kwargs)
-    record = _recorder(lib)
+    record = recorder(lib)
     history = model.fit(X, Y, epochs=len(values), batch_size=5, shuffle=False, verbose=0,
-                        callbacks=[_injector(lib, values, key), record, stop])
+                        callbacks=[injector(lib, values, key), record, stop])
     return stop, record, history, capsys.readouterr().out
 
 
@@ -96,7 +73,7 @@ def test_baseline_never_beaten_keeps_counting_and_instance_is_reusable(capsys):
     model = _model()
     stop, _, _, _ = _run(strata, model, dict(patience=2, baseline=0.5), [1.0, 0.9, 0.8, 0.7, 0.6], capsys)
     assert stop.wait == 5 and stop.stopped_epoch == 0
-    history = model.fit(X, Y, epochs=3, verbose=0, callbacks=[_injector(strata, [1.0, 1.1, 1.2], "val_loss"), stop])
+    history = model.fit(X, Y, epochs=3, verbose=0, callbacks=[injector(strata, [1.0, 1.1, 1.2], "val_loss"), stop])
     assert len(history.epoch) == 2 and stop.best == 1.0 and stop.stopped_epoch == 1
 
 
@@ -104,8 +81,8 @@ def test_restore_best_weights_sets_them_into_the_model():
     model = _model()
     values = [1.0, 0.5, 0.9, 0.95]
     stop = EarlyStopping(patience=2, restore_best_weights=True)
-    record = _recorder(strata)
-    model.fit(X, Y, epochs=4, batch_size=5, verbose=0, callbacks=[_injector(strata, values, "val_loss"), record, stop])
+    record = recorder(strata)
+    model.fit(X, Y, epochs=4, batch_size=5, verbose=0, callbacks=[injector(strata, values, "val_loss"), record, stop])
     for got, want in zip(model.get_weights(), record.weights[1], strict=True):
         np.testing.assert_array_equal(got, want)
     # Predictions use the restored weights, not the last epoch's.
@@ -163,8 +140,8 @@ def test_min_delta_sign_follows_the_mode():
     model = _model()
     stop_min = EarlyStopping(min_delta=-0.1)
     stop_max = EarlyStopping(monitor="val_accuracy", min_delta=0.1)
-    model.fit(X, Y, epochs=1, verbose=0, callbacks=[_injector(strata, [1.0], "val_loss"),
-                                                    _injector(strata, [0.5], "val_accuracy"), stop_min, stop_max])
+    model.fit(X, Y, epochs=1, verbose=0, callbacks=[injector(strata, [1.0], "val_loss"),
+                                                    injector(strata, [0.5], "val_accuracy"), stop_min, stop_max])
     assert stop_min.min_delta == -0.1 and stop_max.min_delta == 0.1
 
 

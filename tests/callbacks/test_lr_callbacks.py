@@ -8,34 +8,13 @@ import numpy as np
 import pytest
 
 import strata
+from callback_helpers import injector, recorder
 from strata.callbacks import LearningRateScheduler, ReduceLROnPlateau
 
 X = np.random.default_rng(0).normal(size=(12, 3)).astype("float32")
 Y = (X @ np.array([[1.0], [-2.0], [0.5]], "float32")).astype("float32")
 
 PLATEAU = [1.0, 0.9, 0.9, 0.9, 0.9, 0.85, 0.85, 0.85, 0.85, 0.85]
-
-
-def _injector(lib, values, key="val_loss"):
-    """A callback of ``lib`` writing ``values[epoch]`` into the logs the later callbacks see."""
-
-    class Inject(lib.callbacks.Callback):
-        def on_epoch_end(self, epoch, logs=None):
-            logs[key] = values[epoch]
-
-    return Inject()
-
-
-def _recorder(lib):
-    class Record(lib.callbacks.Callback):
-        def __init__(self):
-            super().__init__()
-            self.weights = []
-
-        def on_epoch_end(self, epoch, logs=None):
-            self.weights.append(self.model.get_weights())
-
-    return Record()
 
 
 def _model(lib=strata, learning_rate=0.1):
@@ -93,7 +72,7 @@ def test_schedule_errors_are_not_hidden():
 def test_zero_rate_freezes_the_weights():
     model = _model()
     initial = model.get_weights()
-    record = _recorder(strata)
+    record = recorder(strata)
     _fit(model, [LearningRateScheduler(lambda epoch, lr: 0.1 if epoch == 0 else 0.0), record], epochs=3)
     assert not np.array_equal(record.weights[0][0], initial[0])  # epoch 0 trained
     for epoch_weights in record.weights[1:] + [model.get_weights()]:
@@ -122,7 +101,7 @@ def test_scheduler_parity_with_keras(keras, capsys):
 
 def test_plateau_reductions_cooldown_and_lines(capsys):
     reduce = ReduceLROnPlateau(factor=0.5, patience=2, cooldown=1, verbose=1)
-    history = _fit(_model(), [_injector(strata, PLATEAU), reduce], epochs=10)
+    history = _fit(_model(), [injector(strata, PLATEAU), reduce], epochs=10)
     r1 = float(np.float32(0.1)) * 0.5
     r2 = float(np.float32(r1)) * 0.5
     r3 = float(np.float32(r2)) * 0.5
@@ -137,7 +116,7 @@ def test_plateau_reductions_cooldown_and_lines(capsys):
 
 def test_plateau_respects_min_lr_and_rejects_factor():
     model = _model()
-    _fit(model, [_injector(strata, [1.0] * 6), ReduceLROnPlateau(factor=0.1, patience=1, min_lr=0.005)], epochs=6)
+    _fit(model, [injector(strata, [1.0] * 6), ReduceLROnPlateau(factor=0.1, patience=1, min_lr=0.005)], epochs=6)
     assert float(model.optimizer.learning_rate.numpy()) == np.float32(0.005)
     with pytest.raises(ValueError, match=re.escape(
             "ReduceLROnPlateau does not support a factor >= 1.0. Received factor=1.5")):
@@ -158,7 +137,7 @@ def test_plateau_parity_with_keras(keras, capsys):
     results = []
     for lib, model in ((keras, theirs), (strata, ours)):
         reduce = lib.callbacks.ReduceLROnPlateau(factor=0.5, patience=1, cooldown=1, min_lr=0.02, verbose=1)
-        history = _fit(model, [_injector(lib, PLATEAU), reduce], epochs=10)
+        history = _fit(model, [injector(lib, PLATEAU), reduce], epochs=10)
         results.append((history.history, capsys.readouterr().out, (reduce.best, reduce.wait, reduce.cooldown_counter)))
     (ref, ref_out, ref_state), (got, out, state) = results
     assert "reducing learning rate" in ref_out

@@ -1,24 +1,14 @@
 """The course programs in examples/ run on the real datasets and reach the course's results."""
 
-import importlib.util
-import pathlib
 import re
 
 import numpy as np
 import pytest
-
-EXAMPLES = pathlib.Path(__file__).resolve().parents[2] / "examples"
-
-
-def _load(name):
-    spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from example_loader import load_example
 
 
 def test_iris_classification_reaches_95_percent(capsys):
-    accuracy = _load("iris_classification").main(verbose=2)
+    accuracy = load_example("iris_classification").main(verbose=2)
     out = capsys.readouterr().out
     assert accuracy >= 0.95
     assert "Epoch 100/100" in out
@@ -28,14 +18,14 @@ def test_iris_classification_reaches_95_percent(capsys):
 
 
 def test_auto_mpg_regression_reports_rmse(capsys):
-    rmse = _load("auto_mpg_regression").main(verbose=0)
+    rmse = load_example("auto_mpg_regression").main(verbose=0)
     out = capsys.readouterr().out
     assert np.isfinite(rmse) and rmse < 10.0
     assert "Final score (RMSE):" in out and "Car name: chevrolet chevelle malibu" in out
 
 
 def test_xor_weight_dump_and_manual_calculation_equal_predict(capsys):
-    module = _load("xor_manual_calculation")
+    module = load_example("xor_manual_calculation")
     model, x, pred = module.train_until_solved()
     assert pred[0] < 0.01 and pred[3] < 0.01 and pred[1] > 0.9 and pred[2] > 0.9
     lines = module.dump_weights(model)
@@ -50,7 +40,7 @@ def test_xor_weight_dump_and_manual_calculation_equal_predict(capsys):
 
 @pytest.mark.slow
 def test_mnist_mlp_and_logistic_regression(shared_datasets, capsys):
-    module = _load("mnist_mlp")
+    module = load_example("mnist_mlp")
     from strata.utils import set_random_seed
 
     set_random_seed(13)
@@ -68,7 +58,7 @@ def test_mnist_mlp_and_logistic_regression(shared_datasets, capsys):
 
 @pytest.mark.filterwarnings("ignore:Saving a model to the HDF5")
 def test_save_and_reload_gives_exactly_the_same_rmse(tmp_path, capsys):
-    scores = _load("save_and_reload").main(str(tmp_path), epochs=20, verbose=0)
+    scores = load_example("save_and_reload").main(str(tmp_path), epochs=20, verbose=0)
     out = capsys.readouterr().out
     assert len(set(scores.values())) == 1, scores  # exactly equal, as the course expects
     assert sorted(p.name for p in tmp_path.iterdir()) == ["network.h5", "network.json", "network.keras"]

@@ -1,20 +1,10 @@
 """The course's early-stopping programs stop early, restore the best epoch and say so."""
 
-import importlib.util
-import pathlib
 import re
 import sys
 
 import numpy as np
-
-EXAMPLES = pathlib.Path(__file__).resolve().parents[2] / "examples"
-
-
-def _load(name):
-    spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from example_loader import EXAMPLES, load_example
 
 
 def _check_stop_lines(out: str, result: dict, progress: bool) -> None:
@@ -47,7 +37,7 @@ def test_iris_early_stopping_stops_and_restores_the_best_epoch(capsys, tmp_path)
 
     matplotlib.use("Agg")
     curves = tmp_path / "curves.png"
-    result = _load("early_stopping_iris").main(verbose=2, plot_path=str(curves))
+    result = load_example("early_stopping_iris").main(verbose=2, plot_path=str(curves))
     out = capsys.readouterr().out
     _check_stop_lines(out, result, progress=True)
     assert result["accuracy"] >= 0.95  # the course reports 1.0 on the 38 test rows
@@ -56,7 +46,7 @@ def test_iris_early_stopping_stops_and_restores_the_best_epoch(capsys, tmp_path)
 
 
 def test_auto_mpg_early_stopping_stops_and_restores_the_best_epoch(capsys):
-    result = _load("early_stopping_auto_mpg").main(verbose=0)
+    result = load_example("early_stopping_auto_mpg").main(verbose=0)
     out = capsys.readouterr().out
     _check_stop_lines(out, result, progress=False)
     assert np.isfinite(result["rmse"]) and f"Final score (RMSE): {result['rmse']}" in out

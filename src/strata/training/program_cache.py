@@ -59,11 +59,14 @@ class CachedProgram:
 
     def __call__(self, *args: Any) -> Any:
         leaves, in_tree = jax.tree_util.tree_flatten((args, {}))
-        signature = (str(in_tree), _arg_signature(leaves))
-        executable = self._executables.get(signature)
+        # Called once per dispatch (every step with a batch hook): a cheap in-memory key first; the
+        # printable signature that names the file on disk is only built on a miss.
+        fast = (in_tree, tuple((leaf.shape, leaf.dtype) if hasattr(leaf, "shape") else repr(leaf) for leaf in leaves))
+        executable = self._executables.get(fast)
         if executable is None:
+            signature = (str(in_tree), _arg_signature(leaves))
             executable = self._load_or_compile(args, signature, in_tree)
-            self._executables[signature] = executable
+            self._executables[fast] = executable
         return executable(*args)
 
     def _load_or_compile(self, args: tuple, signature: tuple, in_tree: Any) -> Any:
