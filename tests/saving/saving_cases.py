@@ -17,6 +17,8 @@ RNG = np.random.default_rng(7)
 X4 = RNG.normal(size=(6, 4)).astype("float32")
 XA = RNG.normal(size=(6, 3)).astype("float32")
 XB = RNG.normal(size=(6, 2)).astype("float32")
+# Housing-like features (Géron ch. 10): wide = columns 0-4, deep = columns 2-7.
+XH = (RNG.random(size=(24, 8)) * [8, 50, 7, 1.2, 3000, 3, 40, -120]).astype("float32")
 IGNORED_KEYS = {"shared_object_id", "date_saved", "keras_version", "strata_version"}
 
 
@@ -44,6 +46,23 @@ def functional(lib):
         o1 = layers.Dense(1, name="o1")(layers.Dense(4, activation="relu")(a))
         o2 = layers.Dense(2, name="o2")(layers.Dense(4, activation="tanh")(b))
     return lib.Model([a, b], [o1, o2])
+
+
+def wide_and_deep(lib):
+    """The course's Wide & Deep model: two adapted ``Normalization`` layers, outputs "output" and "aux_output"."""
+    layers = lib.layers
+    input_wide, input_deep = layers.Input(shape=[5]), layers.Input(shape=[6])
+    norm_layer_wide, norm_layer_deep = layers.Normalization(), layers.Normalization()
+    norm_wide, norm_deep = norm_layer_wide(input_wide), norm_layer_deep(input_deep)
+    hidden1 = layers.Dense(30, activation="relu")(norm_deep)
+    hidden2 = layers.Dense(30, activation="relu")(hidden1)
+    concat = layers.concatenate([norm_wide, hidden2])
+    output = layers.Dense(1, name="output")(concat)
+    aux_output = layers.Dense(1, name="aux_output")(hidden2)
+    model = lib.Model(inputs=[input_wide, input_deep], outputs=[output, aux_output])
+    norm_layer_wide.adapt(XH[:, :5])
+    norm_layer_deep.adapt(XH[:, 2:])
+    return model
 
 
 _TOWERS: dict[str, type] = {}
@@ -81,7 +100,9 @@ def tower(lib):
 
 
 BUILDERS = {"sequential": (sequential, lambda: X4), "functional": (functional, lambda: [XA, XB]),
-            "subclassed": (tower, lambda: X4)}
+            "subclassed": (tower, lambda: X4), "wide_and_deep": (wide_and_deep, lambda: [XH[:, :5], XH[:, 2:]])}
+# Kinds that legacy ``.h5`` files can hold (a subclassed model has no layer graph to store).
+LEGACY_KINDS = ("sequential", "functional", "wide_and_deep")
 
 
 def predict(model, x) -> list[np.ndarray]:

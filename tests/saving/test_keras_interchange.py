@@ -1,4 +1,5 @@
-"""`.keras` and `.weights.h5` files move between strata and real Keras 3.15 with identical predictions."""
+"""`.keras`, `.weights.h5` and legacy `.h5` files move between strata and real Keras 3.15 with identical
+predictions (the difference is exactly 0: the weights are carried bit for bit)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import numpy as np
 import pytest
 
 import strata
-from saving_cases import BUILDERS, copy_weights, max_diff, predict
+from saving_cases import BUILDERS, LEGACY_KINDS, copy_weights, max_diff, predict
 
 pytestmark = pytest.mark.keras
 KINDS = sorted(BUILDERS)
@@ -49,6 +50,35 @@ def test_weights_files_cross_load_both_ways(keras, tmp_path, kind):
     fresh_keras.save_weights(tmp_path / "k.weights.h5")
     ours.load_weights(tmp_path / "k.weights.h5")
     assert max_diff(predict(ours, inputs()), predict(fresh_keras, inputs())) == 0.0
+
+
+@pytest.mark.parametrize("kind", LEGACY_KINDS)
+def test_strata_legacy_h5_loads_in_keras_identically(keras, tmp_path, kind):
+    build, inputs = BUILDERS[kind]
+    model = build(strata)
+    model.compile(optimizer="adam", loss="mean_squared_error")
+    with pytest.warns(UserWarning, match="considered legacy"):
+        model.save(tmp_path / "m.h5")
+    loaded = keras.models.load_model(tmp_path / "m.h5")
+    assert max_diff(predict(loaded, inputs()), predict(model, inputs())) == 0.0
+    assert [layer.name for layer in loaded.layers] == [layer.name for layer in model.layers]
+    if kind != "sequential":
+        assert loaded.output_names == model.output_names
+    assert type(loaded.optimizer).__name__ == "Adam"
+
+
+@pytest.mark.parametrize("kind", LEGACY_KINDS)
+def test_keras_legacy_h5_loads_in_strata_identically(keras, tmp_path, kind):
+    build, inputs = BUILDERS[kind]
+    reference = build(keras)
+    reference.compile(optimizer="sgd", loss="mse")
+    reference.save(tmp_path / "k.h5")
+    loaded = strata.models.load_model(tmp_path / "k.h5")
+    assert max_diff(predict(loaded, inputs()), predict(reference, inputs())) == 0.0
+    assert loaded.compiled and type(loaded.optimizer).__name__ == "SGD"
+    assert [layer.name for layer in loaded.layers] == [layer.name for layer in reference.layers]
+    if kind == "wide_and_deep":
+        assert loaded.output_names == reference.output_names == ["output", "aux_output"]
 
 
 def test_trained_optimizer_state_loads_in_keras(keras, tmp_path):

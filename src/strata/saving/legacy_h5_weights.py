@@ -65,9 +65,41 @@ def write_weight_subset(group: Any, variables: list[Any]) -> None:
         dataset[()] = value
 
 
+def layer_group(group: Any, name: str) -> Any:
+    """The group of layer ``name`` (listed in ``layer_names``), or ``ValueError`` saying what is missing."""
+    import h5py
+
+    if name not in group:
+        raise ValueError(f"layer '{name}' is listed in `layer_names` but has no group in '{group.name}'.")
+    found = group[name]
+    if not isinstance(found, h5py.Group):
+        raise ValueError(f"'{found.name}' should be a group of weights but is a {type(found).__name__}.")
+    return found
+
+
+def weight_names(group: Any) -> list[str]:
+    """The ``weight_names`` of a layer group (a group holding data must list them)."""
+    names = read_attribute_list(group, "weight_names")
+    if not names and "weight_names" not in group.attrs and "weight_names0" not in group.attrs and len(group):
+        raise ValueError(f"the layer group '{group.name}' holds data but no `weight_names` attribute.")
+    return names
+
+
 def read_weight_subset(group: Any) -> list[np.ndarray]:
-    """The arrays of a layer group, in ``weight_names`` order."""
-    return [np.asarray(group[name]) for name in read_attribute_list(group, "weight_names")]
+    """The arrays of a layer group, in ``weight_names`` order (each checked to exist and be numeric)."""
+    import h5py
+
+    arrays = []
+    for name in weight_names(group):
+        dataset = group.get(name)
+        if not isinstance(dataset, h5py.Dataset):
+            problem = "is missing" if dataset is None else f"is a {type(dataset).__name__}, not a dataset"
+            raise ValueError(f"weight '{name}' listed in `weight_names` of '{group.name}' {problem}.")
+        value = np.asarray(dataset[()])
+        if value.dtype.kind not in "biuf":
+            raise ValueError(f"weight '{name}' of '{group.name}' holds non-numeric data of dtype {value.dtype}.")
+        arrays.append(value)
+    return arrays
 
 
 def write_model_weights(group: Any, model: Any, keras_version: str) -> None:
@@ -85,7 +117,9 @@ def _top_level(model: Any) -> list[Any]:
     return list(model._trainable_variables) + list(model._non_trainable_variables)
 
 
-def _assign(layer_label: str, variables: list[Any], values: list[np.ndarray], skip_mismatch: bool) -> None:
+def _plan(layer_label: str, variables: list[Any], values: list[np.ndarray], skip_mismatch: bool,
+          plan: list[tuple[Any, np.ndarray]]) -> None:
+    """Append the ``(variable, value)`` pairs to assign; a shape mismatch raises or (skipped) warns."""
     for variable, value in zip(variables, values):
         if tuple(value.shape) != tuple(variable.shape):
             message = (f"Shape mismatch in {layer_label} for weight {variable.path}. Weight expects shape "
@@ -94,6 +128,12 @@ def _assign(layer_label: str, variables: list[Any], values: list[np.ndarray], sk
                 warnings.warn(f"Skipping loading weights: {message}", UserWarning, stacklevel=4)
                 continue
             raise ValueError(message + " Pass `skip_mismatch=True` to skip such weights.")
+        plan.append((variable, value))
+
+
+def _apply(plan: list[tuple[Any, np.ndarray]]) -> None:
+    """Assign only once every weight was read and checked, so a failed load changes nothing."""
+    for variable, value in plan:
         variable.assign(value.astype(variable.dtype, copy=False))
 
 
@@ -106,23 +146,27 @@ def _count_error(label: str, expected: int, received: int) -> ValueError:
 
 def load_model_weights(group: Any, model: Any, skip_mismatch: bool = False) -> None:
     """Load a ``layer_names`` group into ``model``, matching weighted layers by position."""
+    if "layer_names" not in group.attrs and "layer_names0" not in group.attrs:
+        raise ValueError(f"'{group.name}' has no `layer_names` attribute, so its layers cannot be matched.")
     layers = [layer for layer in model.layers if legacy_weights(layer)]
     saved = [name for name in read_attribute_list(group, "layer_names")
-             if read_attribute_list(group[name], "weight_names")]
+             if weight_names(layer_group(group, name))]
     if len(saved) != len(layers):
         raise ValueError(
             f"Layer count mismatch when loading weights from file. The model has {len(layers)} "
             f"layers with weights, the file has {len(saved)} ({saved}). Load by name with "
             "`by_name=True` if the architectures differ."
         )
+    plan: list[tuple[Any, np.ndarray]] = []
     for index, (name, layer) in enumerate(zip(saved, layers)):
         values = read_weight_subset(group[name])
         variables = legacy_weights(layer)
         if len(values) != len(variables):
             raise _count_error(f"layer #{index} (named {layer.name} in the model, {name} in the file)",
                                len(variables), len(values))
-        _assign(f"layer #{index} (named {layer.name})", variables, values, skip_mismatch)
-    _load_top_level(group, model, skip_mismatch)
+        _plan(f"layer #{index} (named {layer.name})", variables, values, skip_mismatch, plan)
+    _plan_top_level(group, model, skip_mismatch, plan)
+    _apply(plan)
 
 
 def load_model_weights_by_name(group: Any, model: Any, skip_mismatch: bool = False) -> None:
@@ -130,8 +174,9 @@ def load_model_weights_by_name(group: Any, model: Any, skip_mismatch: bool = Fal
     by_name: dict[str, list[Any]] = {}
     for layer in model.layers:
         by_name.setdefault(layer.name, []).append(layer)
+    plan: list[tuple[Any, np.ndarray]] = []
     for index, name in enumerate(read_attribute_list(group, "layer_names")):
-        values = read_weight_subset(group[name])
+        values = read_weight_subset(layer_group(group, name))
         for layer in by_name.get(name, []):
             variables = legacy_weights(layer)
             if len(values) != len(variables):
@@ -142,20 +187,21 @@ def load_model_weights_by_name(group: Any, model: Any, skip_mismatch: bool = Fal
                         UserWarning, stacklevel=3)
                     continue
                 raise _count_error(f"layer #{index} (named {name})", len(variables), len(values))
-            _assign(f"layer #{index} (named {name})", variables, values, skip_mismatch)
-    _load_top_level(group, model, skip_mismatch)
+            _plan(f"layer #{index} (named {name})", variables, values, skip_mismatch, plan)
+    _plan_top_level(group, model, skip_mismatch, plan)
+    _apply(plan)
 
 
-def _load_top_level(group: Any, model: Any, skip_mismatch: bool) -> None:
+def _plan_top_level(group: Any, model: Any, skip_mismatch: bool, plan: list[tuple[Any, np.ndarray]]) -> None:
     if "top_level_model_weights" not in group:
         return
-    values = read_weight_subset(group["top_level_model_weights"])
+    values = read_weight_subset(layer_group(group, "top_level_model_weights"))
     variables = _top_level(model)
     if len(values) != len(variables):
         if skip_mismatch:
             return
         raise _count_error("the model's top-level weights", len(variables), len(values))
-    _assign("top-level model", variables, values, skip_mismatch)
+    _plan("top-level model", variables, values, skip_mismatch, plan)
 
 
 def write_optimizer_weights(root: Any, optimizer: Any) -> None:
@@ -167,6 +213,5 @@ def write_optimizer_weights(root: Any, optimizer: Any) -> None:
 
 def read_optimizer_weights(root: Any) -> tuple[list[str], list[np.ndarray]]:
     """The names and arrays stored in ``/optimizer_weights``."""
-    group = root["optimizer_weights"]
-    names = read_attribute_list(group, "weight_names")
-    return names, [np.asarray(group[name]) for name in names]
+    group = layer_group(root, "optimizer_weights")
+    return weight_names(group), read_weight_subset(group)
