@@ -162,3 +162,97 @@ def test_subclassed_model_forward_matches_keras_with_copied_weights(keras):
     sm.compile(optimizer="adam", loss="mse")
     history = sm.fit(x, np.ones((5, 1), "float32"), epochs=2, verbose=0)
     assert history.history["loss"][1] < history.history["loss"][0]
+
+
+@pytest.mark.parametrize("inputs, outputs, message", [
+    ("a", "ones", r"All `outputs` values must be KerasTensors\. Received: outputs of type numpy\.ndarray: "
+                  r"array\(\[1\., 1\., 1\.\]\)\. Outputs must be results of calling layers.*wrap it in a layer"),
+    ("a", "dense_and_ones", r"Received: outputs\[1\] of type numpy\.ndarray"),
+    ("ones", "dense", r"All `inputs` values must be KerasTensors\. Received: inputs of type numpy\.ndarray.*"
+                      r"Create each input with `strata\.Input\(shape=\.\.\.\)`"),
+    ({"a": "a", "b": "layer"}, "dense", r"Received: inputs\['b'\] of type strata\.layers\.core\.dense\.Dense: "
+                                        r"<Dense name=d.*Pass the tensor returned by `strata\.Input`, not a layer"),
+    ("a", "layer", r"Received: outputs of type strata\.layers\.core\.dense\.Dense.*Call the layer on a tensor"),
+    ("a", None, r"Received: outputs of type NoneType: None\."),
+    ("a", [], r"A functional model needs at least one tensor in `outputs`\. Received: outputs=\[\]"),
+    ("bare", "dense", r"inputs = <KerasTensor shape=\(None, 3\).*was created directly\. Use `strata\.Input"),
+])
+def test_invalid_inputs_and_outputs_name_argument_position_and_fix(inputs, outputs, message):
+    from strata.core.keras_tensor import KerasTensor
+
+    a = strata.Input((3,), name="a")
+    dense = layers.Dense(2, name="d")
+    values = {"a": a, "ones": np.ones(3), "layer": dense, "dense": dense(a), "bare": KerasTensor((None, 3)),
+              "dense_and_ones": [dense(a), np.ones(3)], None: None}
+
+    def resolve(spec):
+        if isinstance(spec, dict):
+            return {k: resolve(v) for k, v in spec.items()}
+        return spec if isinstance(spec, list) else values[spec]
+
+    with pytest.raises(ValueError, match=message):
+        Model(resolve(inputs), resolve(outputs))
+
+
+@pytest.mark.keras
+def test_tensors_from_real_keras_are_rejected_with_a_hint(keras):
+    a = strata.Input((3,))
+    with pytest.raises(ValueError, match=r"outputs of type keras\.src\..*KerasTensor.*from the `keras` package"):
+        Model(a, keras.layers.Dense(1)(keras.Input((3,))))
+
+
+def test_tensor_built_from_a_directly_created_tensor_is_explained():
+    from strata.core.keras_tensor import KerasTensor
+
+    a = strata.Input((3,))
+    stray = layers.Dense(2)(KerasTensor((None, 3)))
+    with pytest.raises(ValueError, match=r"was not produced by `strata\.Input` or by a layer call"):
+        Model(a, layers.Add()([layers.Dense(2)(a), stray]))
+
+
+def _tuple_model(lib):
+    a, b = lib.Input((3,), name="a"), lib.Input((2,), name="b")
+    joined = lib.layers.Concatenate(name="cat")([a, b])
+    return lib.Model((a, b), (lib.layers.Dense(1, name="o1")(joined), lib.layers.Dense(2, name="o2")(joined)))
+
+
+@pytest.mark.keras
+def test_tuple_inputs_and_outputs_fit_and_predict_like_keras(keras):
+    rs = np.random.RandomState(1)
+    x = (rs.rand(16, 3).astype("float32"), rs.rand(16, 2).astype("float32"))
+    y = (rs.rand(16, 1).astype("float32"), rs.rand(16, 2).astype("float32"))
+    km, sm = _tuple_model(keras), _tuple_model(strata)
+    sm.set_weights(km.get_weights())
+    results = []
+    for model in (km, sm):
+        model.compile(optimizer="sgd", loss="mse")
+        history = model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0).history
+        results.append((history, model.predict(x, verbose=0)))
+    (k_hist, k_pred), (s_hist, s_pred) = results
+    assert list(s_hist) == list(k_hist) == ["loss", "o1_loss", "o2_loss"]
+    for key in k_hist:
+        np.testing.assert_allclose(s_hist[key], k_hist[key], rtol=1e-5, err_msg=key)
+    assert isinstance(s_pred, tuple) and isinstance(k_pred, tuple)
+    for ours, theirs in zip(s_pred, k_pred):
+        np.testing.assert_allclose(ours, theirs, atol=1e-5)
+
+
+def test_inputs_outputs_names_and_get_layer():
+    a, b = strata.Input((3,), name="a"), strata.Input((2,), name="b")
+    joined = layers.Concatenate(name="cat")([a, b])
+    o1, o2 = layers.Dense(1, name="o1")(joined), layers.Dense(2, name="o2")(joined)
+    model = Model((a, b), (o1, o2))
+    assert model.inputs == [a, b] and model.inputs[0] is a and model.outputs[1] is o2
+    assert model.input_names == ["a", "b"] and model.output_names == ["o1", "o2"]
+    assert [l.name for l in model.layers] == ["a", "b", "cat", "o1", "o2"]
+    assert model.get_layer("cat") is model.layers[2] is model.get_layer(index=2)
+    assert model.get_layer(index=-1).name == "o2"
+    with pytest.raises(ValueError, match=r"No such layer: cats\. Existing layers are: "
+                                         r"\['a', 'b', 'cat', 'o1', 'o2'\]\."):
+        model.get_layer("cats")
+    with pytest.raises(ValueError, match=r"Was asked to retrieve layer at index 5 but model only has 5 layers"):
+        model.get_layer(index=5)
+    with pytest.raises(ValueError, match=r"Provide only one of `name` or `index`.*name='cat', index=1"):
+        model.get_layer(name="cat", index=1)
+    with pytest.raises(ValueError, match="Provide either a layer `name` or an `index`"):
+        model.get_layer()

@@ -119,3 +119,13 @@ def test_model_call_returns_a_jax_array_and_predict_numpy():
     pred = model.predict(x, verbose=0)
     assert isinstance(pred, np.ndarray) and pred.shape == (5, 2)
     np.testing.assert_allclose(pred, np.asarray(model(x)), atol=1e-6)
+
+
+def test_input_shape_on_first_layer_builds_immediately_without_a_warning(recwarn):
+    model = Sequential([Dense(3, input_shape=(4,), activation="relu"), Dense(1)])
+    assert model.built and model.input_shape == (None, 4) and model.count_params() == 19
+    model = Sequential()
+    model.add(Flatten(input_shape=(28, 28)))
+    model.add(Dense(10))
+    assert model.count_params() == 7850 and model.predict(np.zeros((2, 28, 28)), verbose=0).shape == (2, 10)
+    assert not recwarn.list

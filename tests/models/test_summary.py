@@ -62,3 +62,36 @@ def test_summary_prints_to_stdout_without_print_fn(capsys):
     Sequential([Input((19,)), Dense(50, activation="relu"), Dropout(0.4), Dense(1)]).summary()
     out = capsys.readouterr().out
     assert 'Model: "sequential' in out and "Total params: 1,051 (4.11 KB)" in out
+
+
+_COURSE_MODELS = {  # (input shape, layers as (class name, kwargs)) of the seeds' Sequential models
+    1051: ((19,), [("Dense", {"units": 50, "activation": "relu"}), ("Dropout", {"rate": 0.4}),
+                   ("Dense", {"units": 1})]),
+    109386: ((784,), [("Dense", {"units": 128, "activation": "relu"}), ("Dropout", {"rate": 0.3}),
+                      ("Dense", {"units": 64, "activation": "tanh"}), ("Dropout", {"rate": 0.2}),
+                      ("Dense", {"units": 10, "activation": "softmax"})]),
+    7850: ((784,), [("Dense", {"units": 10, "activation": "softmax"})]),
+    266610: ((28, 28), [("Flatten", {}), ("Dense", {"units": 300, "activation": "relu"}),
+                        ("Dense", {"units": 100, "activation": "relu"}),
+                        ("Dense", {"units": 10, "activation": "softmax"})]),
+    50890: ((784,), [("Dense", {"units": 64, "activation": "relu"}),
+                     ("Dense", {"units": 10, "activation": "softmax"})]),
+}
+
+
+@pytest.mark.keras
+@pytest.mark.parametrize("params", sorted(_COURSE_MODELS))
+def test_course_model_summaries_equal_keras(keras, monkeypatch, params):
+    import strata
+
+    monkeypatch.delenv("COLUMNS", raising=False)
+    shape, layers = _COURSE_MODELS[params]
+
+    def build(lib):
+        return lib.Sequential([lib.layers.Input(shape)] + [
+            getattr(lib.layers, cls)(name=f"layer_{i}", **kwargs) for i, (cls, kwargs) in enumerate(layers)],
+            name="course_model")
+
+    text = _text(build(strata))
+    assert text == _text(build(keras))
+    assert f"Total params: {params:,} " in text

@@ -55,3 +55,19 @@ class Node:
     @property
     def is_input(self) -> bool:
         return not self.input_tensors
+
+
+def first_call_tensors(layer: Any, attr: str, attr_name: str) -> Any:
+    """``layer.input`` / ``layer.output``: the tensors of its first symbolic call, as Keras gives them.
+
+    One tensor comes back bare, several as a list.
+
+    Raises:
+        AttributeError: the layer was never called on symbolic tensors.
+    """
+    if not layer._inbound_nodes:
+        raise AttributeError(
+            f"The layer {layer.name} has never been called and thus has no defined {attr_name}. Call it on "
+            f"the output of `Input(...)` (or of another layer) first, e.g. `y = layer(x)`.")
+    values = list(getattr(layer._inbound_nodes[0], attr))
+    return values[0] if len(values) == 1 else values

@@ -24,12 +24,15 @@ import numpy as np
 
 from strata.core import naming
 from strata.core.keras_tensor import KerasTensor
-from strata.core.node import Node, flatten_keras_tensors
+from strata.core.node import Node, first_call_tensors, flatten_keras_tensors
 from strata.core.variable import Variable, standardize_dtype
+from strata.layers import tracking
 from strata.layers.shape_inference import infer_output_spec, shape_of
 
 _training: contextvars.ContextVar[Any] = contextvars.ContextVar("strata_training", default=None)
 _loss_sink: contextvars.ContextVar[list | None] = contextvars.ContextVar("strata_losses", default=None)
+# The layer whose __call__ is outermost right now (None between calls): it starts with no losses.
+_entry_layer: contextvars.ContextVar[Any] = contextvars.ContextVar("strata_entry_layer", default=None)
 
 _LEGACY_SHAPE_KWARGS = ("input_shape", "input_dim", "batch_input_shape", "batch_size")
 
@@ -114,26 +117,20 @@ class Layer:
 
     # -- attribute tracking ------------------------------------------------------------------------
     def __setattr__(self, name: str, value: Any) -> None:
-        if self.__dict__.get("_tracking") and not name.startswith("_strata"):
-            self._track(value)
+        if self.__dict__.get("_tracking") and name not in tracking.BOOKKEEPING and not name.startswith("_strata"):
+            value = self._track(value)
         object.__setattr__(self, name, value)
 
-    def _track(self, value: Any) -> None:
-        if isinstance(value, Layer):
-            if all(value is not layer for layer in self._layers):
-                self._layers.append(value)
-        elif isinstance(value, Variable):
-            own = self._trainable_variables + self._non_trainable_variables
-            if all(value is not v for v in own):
-                (self._trainable_variables if value.trainable else self._non_trainable_variables).append(value)
-        elif isinstance(value, (list, tuple)):
-            for item in value:
-                if isinstance(item, (Layer, Variable)):
-                    self._track(item)
-        elif isinstance(value, dict):
-            for item in value.values():
-                if isinstance(item, (Layer, Variable)):
-                    self._track(item)
+    def _track(self, value: Any) -> Any:
+        """Record a layer or variable ``value`` (or those it holds); return what to store.
+
+        Lists and dicts that may hold layers come back as tracked containers, so later mutation
+        is tracked too (see :mod:`strata.layers.tracking`).
+        """
+        return tracking.track(self, value)
+
+    def _untrack(self, value: Any) -> None:
+        tracking.untrack(self, value)
 
     # -- weights -----------------------------------------------------------------------------------
     def add_weight(self, shape: Any = None, initializer: Any = None, dtype: Any = None,
@@ -295,6 +292,16 @@ class Layer:
 
     # -- calling -----------------------------------------------------------------------------------
     @property
+    def input(self) -> Any:
+        """The input tensor(s) of the layer's first call on symbolic tensors."""
+        return first_call_tensors(self, "input_tensors", "input")
+
+    @property
+    def output(self) -> Any:
+        """The output tensor(s) of the layer's first call on symbolic tensors."""
+        return first_call_tensors(self, "output_tensors", "output")
+
+    @property
     def dtype(self) -> str:
         return self._dtype
 
@@ -344,6 +351,10 @@ class Layer:
         elif "training" in kwargs:
             kwargs.pop("training")
         token = _training.set(training)
+        entry = None
+        if not symbolic and _entry_layer.get() is None:
+            entry = _entry_layer.set(self)
+            self._clear_losses()  # `losses` holds what the latest outermost call added, as in Keras
         try:
             if symbolic:
                 outputs = self.compute_output_spec(*args, **kwargs)
@@ -352,6 +363,8 @@ class Layer:
             outputs = self.call(*args, **kwargs)
         finally:
             _training.reset(token)
+            if entry is not None:
+                _entry_layer.reset(entry)
         if self.activity_regularizer is not None:
             for output in jax.tree_util.tree_leaves(outputs):
                 batch = jnp.asarray(output.shape[0] if output.ndim else 1, output.dtype)

@@ -16,6 +16,56 @@ def _flatten(structure: Any) -> list[KerasTensor]:
     return jax.tree_util.tree_leaves(structure, is_leaf=lambda x: isinstance(x, KerasTensor))
 
 
+def _check_endpoints(structure: Any, argument: str) -> None:
+    """Raise a clear error unless every leaf of ``structure`` is a KerasTensor with a producer.
+
+    ``argument`` is ``"inputs"`` or ``"outputs"``; the message names it, the position of the bad
+    value in the structure, its type, and how to build a valid tensor.
+    """
+    from strata.layers.layer import Layer
+
+    leaves = jax.tree_util.tree_flatten_with_path(
+        structure, is_leaf=lambda x: not isinstance(x, (list, tuple, dict)))[0]
+    if not leaves:
+        raise ValueError(
+            f"A functional model needs at least one tensor in `{argument}`. Received: {argument}={structure!r}. "
+            + ("Create inputs with `strata.Input(shape=...)`." if argument == "inputs" else
+               "Pass the tensor(s) returned by calling layers on the `Input` tensors.")
+        )
+    for path, value in leaves:
+        where = argument + jax.tree_util.keystr(path)
+        if isinstance(value, KerasTensor):
+            if value._keras_history is None:
+                raise ValueError(
+                    f"All `{argument}` values must be KerasTensors produced by `strata.Input` or by a layer "
+                    f"call, but {where} = {value!r} was created directly. Use `strata.Input(shape=...)` "
+                    "to create model inputs."
+                )
+            continue
+        kind = type(value)
+        type_name = kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+        if kind.__module__.split(".")[0] == "keras":
+            fix = ("It comes from the `keras` package; build strata models from `strata.Input` and "
+                   "`strata.layers` only")
+        elif isinstance(value, Layer):
+            fix = ("Call the layer on a tensor (e.g. `outputs = layer(x)`) and pass the result"
+                   if argument == "outputs" else "Pass the tensor returned by `strata.Input`, not a layer")
+        elif argument == "inputs":
+            fix = "Create each input with `strata.Input(shape=...)` and pass that tensor"
+        else:
+            fix = ("Outputs must be results of calling layers on the model's `Input` tensors; to output "
+                   "a constant or a plain function of the inputs, wrap it in a layer (e.g. `Lambda`)")
+        raise ValueError(
+            f"All `{argument}` values must be KerasTensors. Received: {where} of type {type_name}: "
+            f"{_short_repr(value)}. {fix}."
+        )
+
+
+def _short_repr(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def map_graph(inputs: list[KerasTensor], outputs: list[KerasTensor]) -> tuple[list[Node], list[Any]]:
     """The nodes needed for ``outputs`` (producers first) and the layers in Keras's order.
 
@@ -31,8 +81,8 @@ def map_graph(inputs: list[KerasTensor], outputs: list[KerasTensor]) -> tuple[li
     def visit(tensor: KerasTensor) -> None:
         if tensor._keras_history is None:
             raise ValueError(
-                f"Output tensor {tensor!r} was not produced by a layer call. Model outputs must be "
-                "the results of calling layers on `Input` tensors."
+                f"Tensor {tensor!r} was not produced by `strata.Input` or by a layer call, so the model "
+                "cannot compute it. Build every tensor of the graph from `Input` tensors."
             )
         operation, node_index, _ = tensor._keras_history
         node = operation._inbound_nodes[node_index]
@@ -73,6 +123,11 @@ def map_graph(inputs: list[KerasTensor], outputs: list[KerasTensor]) -> tuple[li
     return ordered, [layers[key] for key in order]
 
 
+def _shapes(tensors: list) -> Any:
+    shapes = [tuple(t.shape) for t in tensors]
+    return shapes[0] if len(shapes) == 1 else shapes
+
+
 class Functional(Model):
     """A model built from ``Input`` tensors and the layer calls that lead to its outputs.
 
@@ -84,6 +139,8 @@ class Functional(Model):
 
     def __init__(self, inputs: Any, outputs: Any, name: str | None = None, trainable: bool = True,
                  **kwargs: Any) -> None:
+        _check_endpoints(inputs, "inputs")
+        _check_endpoints(outputs, "outputs")
         super().__init__(name=name or naming.auto_name("functional"), trainable=trainable, **kwargs)
         self._inputs_struct = inputs
         self._outputs_struct = outputs
@@ -107,6 +164,26 @@ class Functional(Model):
         return list(self._layers)
 
     @property
+    def input(self) -> Any:
+        """The ``inputs`` as given to the constructor (a tensor, list, tuple or dict)."""
+        return self._inputs_struct
+
+    @property
+    def output(self) -> Any:
+        """The ``outputs`` as given to the constructor."""
+        return self._outputs_struct
+
+    @property
+    def input_shape(self) -> Any:
+        """The inputs' shapes (batch dimension ``None``): one tuple, or a list for several."""
+        return _shapes(self.inputs)
+
+    @property
+    def output_shape(self) -> Any:
+        """The outputs' shapes: one tuple, or a list for several."""
+        return _shapes(self.outputs)
+
+    @property
     def output_names(self) -> list[str]:
         return [t._keras_history[0].name for t in self.outputs]
 
@@ -127,7 +204,13 @@ class Functional(Model):
             )
         return flat
 
-    def call(self, inputs: Any, training: bool | None = None) -> Any:
+    def call(self, inputs: Any, training: bool | None = None, mask: Any = None) -> Any:
+        """Run the graph on ``inputs``; ``mask`` exists for Keras's call signature and must be ``None``."""
+        if jax.tree_util.tree_leaves(mask):
+            raise NotImplementedError(
+                f"Model '{self.name}' received a `mask`, but strata does not propagate masks through "
+                "functional models. Call the model without `mask` (or with mask=None)."
+            )
         values: dict[int, Any] = {}
         for tensor, value in zip(self.inputs, self._standardize_inputs(inputs)):
             values[id(tensor)] = value
@@ -154,12 +237,6 @@ class Functional(Model):
         from strata.models.functional_config import functional_config
 
         return functional_config(self)
-
-    @classmethod
-    def from_config(cls, config: dict, custom_objects: dict | None = None) -> "Functional":
-        from strata.models.functional_config import functional_from_config
-
-        return functional_from_config(cls, config, custom_objects=custom_objects)
 
     def get_build_config(self) -> dict:
         return {"input_shape": None}

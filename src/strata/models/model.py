@@ -44,6 +44,25 @@ def _bound_arguments(cls: type, args: tuple, kwargs: dict) -> dict | None:
     return arguments if _is_plain(arguments) else None
 
 
+_FUNCTIONAL_KEYS = ("name", "layers", "input_layers", "output_layers")
+
+
+def _revivable_as_functional(cls: type) -> bool:
+    """Keras's rule: ``Model``/``Functional``, or a Functional subclass with a functional-like constructor."""
+    import inspect
+
+    from strata.models.functional import Functional
+
+    if cls in (Model, Functional):
+        return True
+    if not issubclass(cls, Functional):
+        return False
+    spec = inspect.getfullargspec(cls.__init__)
+    if spec.varargs is not None and spec.varkw is not None:
+        return True
+    return spec.args[1:] == inspect.getfullargspec(Functional.__init__).args[1:]
+
+
 class Model(Trainer, Layer):
     """A trainable layer graph. See ``Sequential`` and the functional API for ways to build one."""
 
@@ -167,9 +186,31 @@ class Model(Trainer, Layer):
 
     @classmethod
     def from_config(cls, config: dict, custom_objects: dict | None = None) -> "Model":
-        """Create a subclassed model from :meth:`get_config`'s output."""
+        """Create a model from :meth:`get_config`'s output.
+
+        As in Keras, a functional model's config (keys ``name``, ``layers``, ``input_layers`` and
+        ``output_layers``) revives a functional model when ``cls`` is ``Model``, ``Functional``, or a
+        ``Functional`` subclass whose constructor takes the same arguments (or ``*args, **kwargs``).
+        Any other config is passed to the constructor of ``cls``.
+        """
         import inspect
 
+        from strata.models.functional import Functional
+
+        if all(key in config for key in _FUNCTIONAL_KEYS) and _revivable_as_functional(cls):
+            from strata.models.functional_config import functional_from_config
+
+            return functional_from_config(cls, config, custom_objects=custom_objects)
+        if cls in (Model, Functional) and (cls is Functional or set(config) - {"name", "trainable", "dtype"}):
+            missing = [key for key in _FUNCTIONAL_KEYS if key not in config]
+            hint = ("It looks like a Sequential model's config: use `strata.Sequential.from_config(config)`."
+                    if "layers" in config and "input_layers" not in config else
+                    "For a subclassed model, call `from_config` on its own class.")
+            raise ValueError(
+                f"{cls.__name__}.from_config can only revive a functional model, whose config has the keys "
+                f"{list(_FUNCTIONAL_KEYS)}. Received a config with keys {sorted(config)} (missing {missing}). "
+                + hint
+            )
         parameters = inspect.signature(cls.__init__).parameters
         takes_kwargs = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
         accepted = {k: v for k, v in config.items() if takes_kwargs or k in parameters}

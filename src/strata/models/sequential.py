@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import jax
+
 from strata.core import naming
 from strata.core.keras_tensor import KerasTensor
 from strata.layers.core.input_layer import InputLayer
@@ -125,7 +127,12 @@ class Sequential(Model):
         if not self.built:
             self.build(shapes)
 
-    def call(self, inputs: Any, training: bool | None = None) -> Any:
+    def call(self, inputs: Any, training: bool | None = None, mask: Any = None) -> Any:
+        """Run the layers in order; ``mask`` exists for Keras's call signature and must be ``None``."""
+        if jax.tree_util.tree_leaves(mask):
+            raise NotImplementedError(
+                f"Model '{self.name}' received a `mask`, but strata does not propagate masks through "
+                "Sequential models. Call the model without `mask` (or with mask=None).")
         x = inputs
         for layer in self.layers:
             x = layer(x, training=training)
@@ -149,6 +156,27 @@ class Sequential(Model):
     @property
     def input_shape(self) -> tuple | None:
         return self.input_layer.batch_shape if self.input_layer is not None else None
+
+    @property
+    def output_shape(self) -> tuple:
+        return tuple(self._built_graph("output shape").outputs[0].shape)
+
+    @property
+    def input(self) -> KerasTensor:
+        """The input tensor once the model is built (tf.keras 2 gave it too; Keras 3 only after a call)."""
+        return self._built_graph("input").inputs[0]
+
+    @property
+    def output(self) -> KerasTensor:
+        """The output tensor once the model is built."""
+        return self._built_graph("output").outputs[0]
+
+    def _built_graph(self, what: str) -> Any:
+        if self._functional is None:
+            raise AttributeError(
+                f"Sequential model '{self.name}' has no defined {what} yet. Give the first layer an input "
+                "shape (e.g. `Input(shape=(4,))` first in the list) or call `build()` / the model first.")
+        return self._functional
 
     def compute_output_shape(self, input_shape: Any) -> Any:
         shape = tuple(input_shape)

@@ -30,6 +30,36 @@ def _is_dag(model: Any, graph: Any) -> bool:
     return False
 
 
+def _plain_shape(shape: Any) -> Any:
+    """A shape structure with every dimension a Python ``int`` or ``None``."""
+    if isinstance(shape, (tuple, list)) and all(d is None or isinstance(d, (int, np.integer)) for d in shape):
+        return tuple(None if d is None else int(d) for d in shape)
+    if isinstance(shape, dict):
+        return {k: _plain_shape(v) for k, v in shape.items()}
+    return type(shape)(_plain_shape(v) for v in shape) if isinstance(shape, (tuple, list)) else shape
+
+
+def _output_shape(layer: Any, node: Any) -> str:
+    """The Output Shape cell, by Keras's rule (``summary_utils.format_layer_shape``).
+
+    The layer's node in this model's graph gives the shape; failing that, its last inbound node;
+    failing that, ``compute_output_shape`` of the shapes it was built with (a subclassed model's
+    layers after a call on data). ``?`` when there is none of these or the layer cannot compute it.
+    """
+    if node is None and layer._inbound_nodes:
+        node = layer._inbound_nodes[-1]
+    if node is not None:
+        shapes = [tuple(t.shape) for t in node.output_tensors]
+        return format_output_shape(_plain_shape(shapes[0] if len(shapes) == 1 else shapes))
+    if layer._build_shapes is None:
+        return "?"
+    try:
+        shapes = layer.compute_output_shape(layer._build_shapes)
+    except NotImplementedError:
+        return "?"
+    return format_output_shape(_plain_shape(shapes))
+
+
 def _rows(model: Any, graph: Any, dag: bool) -> list[SummaryRow]:
     nodes = {}
     if graph is not None:
@@ -38,11 +68,7 @@ def _rows(model: Any, graph: Any, dag: bool) -> list[SummaryRow]:
     rows = []
     for layer in model.layers:
         layer_nodes = nodes.get(id(layer), [])
-        if layer_nodes:
-            shapes = [tuple(t.shape) for t in layer_nodes[0].output_tensors]
-            shape = format_output_shape(shapes[0] if len(shapes) == 1 else shapes)
-        else:
-            shape = "?"
+        shape = _output_shape(layer, layer_nodes[0] if layer_nodes else None)
         params: int | str = layer.count_params() if layer.built else "0 (unbuilt)"
         connected = []
         for node in layer_nodes:

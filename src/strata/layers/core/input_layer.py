@@ -59,8 +59,7 @@ class InputLayer(Layer):
         self.ragged = bool(ragged)
         self.optional = optional
         self.built = True
-        self.output = KerasTensor(self.batch_shape, dtype=self._dtype, name=self.name)
-        Node(self, (), {}, self.output)
+        Node(self, (), {}, KerasTensor(self.batch_shape, dtype=self._dtype, name=self.name))  # -> self.output
 
     def call(self, inputs: Any = None) -> Any:
         return inputs
