@@ -17,11 +17,19 @@ from strata.layers import Dense, Dropout, Input
 from strata.callbacks import BackupAndRestore, Callback
 from strata.utils import set_random_seed
 
-backup_dir, kill_after, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+backup_dir, kill_after, out, where = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 
 class KillAfter(Callback):
     def on_epoch_end(self, epoch, logs=None):
-        if epoch == kill_after:
+        if epoch == kill_after and where == "epoch":
+            os.kill(os.getpid(), signal.SIGKILL)
+
+class KillMidEpoch(KillAfter):
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.epoch == kill_after and batch == 2:
             os.kill(os.getpid(), signal.SIGKILL)
 
 set_random_seed(11)
@@ -31,28 +39,29 @@ model = Sequential([Input((4,)), Dense(16, activation="relu"), Dropout(0.2), Den
 model.compile(optimizer="adam", loss="mse", metrics=["mae"])
 callbacks = [BackupAndRestore(backup_dir)] if backup_dir != "-" else []
 history = model.fit(x, y, epochs=8, batch_size=16, validation_split=0.2, verbose=0,
-                    callbacks=callbacks + [KillAfter()])
+                    callbacks=callbacks + [KillAfter() if where == "epoch" else KillMidEpoch()])
 with open(out, "w") as f:
     json.dump({"weights": [w.tolist() for w in model.get_weights()], "history": history.history,
                "epoch": history.epoch}, f)
 """
 
 
-def _run(tmp_path, backup, kill_after, name):
+def _run(tmp_path, backup, kill_after, name, where):
     out = tmp_path / f"{name}.json"
-    result = subprocess.run([sys.executable, "-c", PROGRAM, str(backup), str(kill_after), str(out)],
+    result = subprocess.run([sys.executable, "-c", PROGRAM, str(backup), str(kill_after), str(out), where],
                             capture_output=True, text=True)
     return result, out
 
 
-def test_sigkill_mid_training_then_rerun_equals_uninterrupted_run(tmp_path):
+@pytest.mark.parametrize("where", ["epoch", "batch"])  # killed right after a backup, or in the middle of an epoch
+def test_sigkill_mid_training_then_rerun_equals_uninterrupted_run(tmp_path, where):
     backup = tmp_path / "backup"
-    killed, out = _run(tmp_path, backup, 3, "killed")
+    killed, out = _run(tmp_path, backup, 3, "killed", where)
     assert killed.returncode == -signal.SIGKILL
     assert not out.exists() and (backup / "training_state.npz").exists()
-    resumed, resumed_out = _run(tmp_path, backup, 99, "resumed")
+    resumed, resumed_out = _run(tmp_path, backup, 99, "resumed", where)
     assert resumed.returncode == 0, resumed.stderr
-    reference, reference_out = _run(tmp_path, "-", 99, "reference")
+    reference, reference_out = _run(tmp_path, "-", 99, "reference", where)
     assert reference.returncode == 0, reference.stderr
     resumed_result = json.loads(resumed_out.read_text())
     reference_result = json.loads(reference_out.read_text())

@@ -196,3 +196,54 @@ def test_hooks_written_without_a_logs_default_get_a_dict():
     model.predict(x, verbose=0, callbacks=[Strict()])
     assert [name for name, _ in seen] == ["train_begin", "epoch_begin", "test_begin", "predict_begin", "predict_end"]
     assert all(logs == {} for _, logs in seen)
+
+
+def _batch_hook_recorder(lib):
+    class Recorder(lib.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.events = []
+
+        def on_predict_batch_begin(self, batch, logs=None):
+            self.events.append(("predict_batch_begin", batch))
+
+        def on_predict_batch_end(self, batch, logs=None):
+            self.events.append(("predict_batch_end", batch, np.asarray(logs["outputs"]).tolist()))
+
+        def on_test_batch_begin(self, batch, logs=None):
+            self.events.append(("test_batch_begin", batch))
+
+        def on_test_batch_end(self, batch, logs=None):
+            self.events.append(("test_batch_end", batch, sorted(logs)))
+
+    return Recorder()
+
+
+@pytest.mark.keras
+def test_predict_and_evaluate_batch_hooks_match_keras(keras):
+    import strata
+
+    x = np.random.RandomState(2).rand(10, 3).astype("float32")
+    y = np.random.RandomState(3).rand(10, 1).astype("float32")
+    events = {}
+    for name, lib in (("keras", keras), ("strata", strata)):
+        model = lib.Sequential([lib.layers.Input((3,)), lib.layers.Dense(1, kernel_initializer="ones")])
+        model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
+        recorder = _batch_hook_recorder(lib)
+        model.predict(x, batch_size=4, verbose=0, callbacks=[recorder])
+        model.evaluate(x, y, batch_size=4, verbose=0, callbacks=[recorder])
+        events[name] = recorder.events
+    # 10 rows in batches of 4: three batches, each with its begin and end, outputs for its rows only.
+    assert [e[:2] for e in events["strata"]] == [e[:2] for e in events["keras"]]
+    assert [e[1] for e in events["strata"] if e[0] == "predict_batch_end"] == [0, 1, 2]
+    for ours, theirs in zip(events["strata"], events["keras"]):
+        if ours[0] == "predict_batch_end":
+            np.testing.assert_allclose(ours[2], theirs[2], rtol=1e-6)  # float32; same weights
+        elif ours[0] == "test_batch_end":
+            assert ours[2] == theirs[2]
+
+
+@pytest.mark.keras
+def test_callback_has_every_keras_hook(keras):
+    hooks = {name for name in dir(keras.callbacks.Callback) if name.startswith("on_")}
+    assert hooks <= {name for name in dir(Callback) if name.startswith("on_")}

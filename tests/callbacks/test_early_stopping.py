@@ -95,9 +95,10 @@ def test_unknown_monitor_names_the_available_logs():
     model = _model(metrics=())
     message = ("EarlyStopping received monitor='val_los', which is not in the logs of this fit. Available: loss, "
                "val_loss. Pass one of these as `monitor=` (names with 'val_' need validation data).")
-    with pytest.raises(ValueError, match=re.escape(message)):
-        model.fit(X, Y, epochs=2, verbose=0, validation_data=(X, Y),
-                  callbacks=[EarlyStopping(monitor="val_los", mode="min")])
+    for mode in ("auto", "min", "max"):  # the default mode must not hide the list behind a mode error
+        with pytest.raises(ValueError, match=re.escape(message)):
+            model.fit(X, Y, epochs=2, verbose=0, validation_data=(X, Y),
+                      callbacks=[EarlyStopping(monitor="val_los", mode=mode)])
     with pytest.raises(ValueError, match=re.escape("monitor='val_loss', which is not in the logs of this fit. "
                                                    "Available: loss. Pass one of these")):
         model.fit(X, Y, epochs=2, verbose=0, callbacks=[EarlyStopping()])

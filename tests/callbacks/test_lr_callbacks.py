@@ -128,6 +128,9 @@ def test_plateau_unknown_monitor():
                "Available: loss, learning_rate. Pass one of these as `monitor=`")
     with pytest.raises(ValueError, match=re.escape(message)):
         _fit(_model(), [ReduceLROnPlateau()], epochs=1)
+    misspelt = "ReduceLROnPlateau received monitor='los', which is not in the logs of this fit. Available: loss,"
+    with pytest.raises(ValueError, match=re.escape(misspelt)):
+        _fit(_model(), [ReduceLROnPlateau(monitor="los")], epochs=1)
 
 
 @pytest.mark.keras

@@ -70,3 +70,58 @@ def test_verbose_1_without_a_terminal_prints_one_final_line_per_epoch(capsys):
     lines = out.splitlines()
     assert lines[0] == "Epoch 1/2" and lines[2] == "Epoch 2/2" and len(lines) == 4
     assert re.match(r"^5/5 ━{20} \d+s \d+(us|ms|s)/step - accuracy: [\d.]+ - loss: [\d.]+$", lines[1])
+
+
+class _Screen:
+    """A stdout that says it is a terminal and keeps every write."""
+
+    def __init__(self):
+        self.writes = []
+
+    def write(self, text):
+        self.writes.append(text)
+        return len(text)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return True
+
+
+@pytest.mark.parametrize("display,interval", [("terminal", 0.05), ("notebook", 0.25)])
+def test_fit_progress_is_one_rewritten_line_with_throttled_updates(monkeypatch, display, interval):
+    import time
+
+    from strata.utils import progbar
+
+    screen = _Screen()
+    monkeypatch.setattr("sys.stdout", screen)
+    if display == "notebook":
+        monkeypatch.setattr(progbar, "detect_display", lambda stream=None: "notebook")
+    x = np.random.RandomState(0).rand(3000, 4).astype("float32")
+    y = np.eye(3, dtype="float32")[np.arange(3000) % 3]
+    started = time.perf_counter()
+    _model().fit(x, y, epochs=2, batch_size=2, verbose=1)  # 1500 steps per epoch
+    elapsed = time.perf_counter() - started
+    text = "".join(screen.writes)
+    assert text.count("\n") == 4  # "Epoch 1/2", its final bar, "Epoch 2/2", its final bar
+    bars = [w for w in screen.writes if "/1500" in w]
+    assert all(w.startswith("\r") or w.startswith("\b") for w in bars[1:])  # redrawn in place
+    # Never more than one redraw per interval (plus each epoch's first and last).
+    assert len(bars) <= 2 * 2 + elapsed / interval, (len(bars), elapsed)
+    plain = re.sub(r"\x1b\[\d+m", "", text)
+    assert re.search(r"\r *\d{1,3}/1500", plain)  # the bar moved during the epoch, not only at its end
+    assert re.search(r"1500/1500 ━{20} \d+s \d+(us|ms|s)/step - accuracy: [\d.]+ - loss: [\d.]+", plain)
+
+
+def test_verbose_auto_is_the_progress_bar_as_in_keras(capsys):
+    model = _model()
+    model.fit(X, Y, epochs=1, batch_size=4)  # verbose="auto" by default
+    model.evaluate(X, Y, verbose="auto")
+    model.predict(X)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3  # one bar each; no stream is a terminal here, so only the final lines
+    assert re.match(r"^5/5 ━{20} \d+s \d+(us|ms|s)/step - accuracy: [\d.]+ - loss: [\d.]+$", lines[0])
+    assert re.match(r"^1/1 ━{20} \d+s \d+(us|ms|s)/step - accuracy: [\d.]+ - loss: [\d.]+$", lines[1])
+    assert re.match(r"^1/1 ━{20} \d+s \d+(us|ms|s)/step$", lines[2])

@@ -1,4 +1,4 @@
-"""Freezing layers: compile-time capture, the warning when trainable changes after compile, fine-tuning."""
+"""Freezing: the trainable set is captured when the optimizer is built; later changes warn; fine-tuning."""
 
 import numpy as np
 import pytest
@@ -38,6 +38,41 @@ def test_changing_trainable_after_compile_warns_and_recompiling_applies_it():
     before = model.get_layer("base").get_weights()
     model.fit(X, Y, epochs=2, verbose=0)
     np.testing.assert_array_equal(before[0], model.get_layer("base").get_weights()[0])
+
+
+def test_freezing_between_compile_and_the_first_fit_takes_effect_silently(recwarn):
+    model = _model()
+    model.compile(optimizer="adam", loss="mse")
+    model.get_layer("base").trainable = False  # before the optimizer captured anything (Keras 3 agrees)
+    before = model.get_layer("base").get_weights()
+    model.fit(X, Y, epochs=2, verbose=0)
+    assert not [w for w in recwarn if "trainable" in str(w.message)]
+    np.testing.assert_array_equal(before[0], model.get_layer("base").get_weights()[0])
+
+
+def test_freezing_after_a_fit_without_recompiling_keeps_the_captured_variables_training():
+    model = _model()
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(X, Y, epochs=1, verbose=0)
+    model.get_layer("base").trainable = False
+    before = model.get_layer("base").get_weights()
+    with pytest.warns(UserWarning, match="Please recompile your model"):
+        model.fit(X, Y, epochs=1, verbose=0)
+    # The optimizer still updates what it captured, until compile() is called again.
+    assert not np.array_equal(before[0], model.get_layer("base").get_weights()[0])
+
+
+def test_freezing_a_nested_functional_base():
+    inputs = Input((3,))
+    base = strata.Model(inputs, Dense(4, activation="relu")(inputs), name="base_model")
+    outer_in = Input((3,))
+    model = strata.Model(outer_in, Dense(1)(base(outer_in)))
+    base.trainable = False
+    model.compile(optimizer="adam", loss="mse")
+    frozen = base.get_weights()
+    model.fit(X, Y, epochs=2, verbose=0)
+    np.testing.assert_array_equal(frozen[0], base.get_weights()[0])
+    assert len(model.trainable_weights) == 2 and len(model.non_trainable_weights) == 2
 
 
 def test_fine_tuning_a_frozen_base_then_unfreezing():

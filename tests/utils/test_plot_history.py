@@ -89,6 +89,20 @@ def test_restored_best_epoch_is_marked():
     assert "best epoch (2)" not in _lines(history.plot(show_best=False).axes[0])
 
 
+def test_early_stopping_restore_marks_its_best_epoch():
+    import strata
+
+    class LossRisesAfterEpoch2(Callback):  # val_loss as the plot and EarlyStopping will see it
+        def on_epoch_end(self, epoch, logs=None):
+            logs["val_loss"] = [0.9, 0.5, 0.4, 0.6, 0.7, 0.8][epoch]
+
+    stop = strata.callbacks.EarlyStopping(patience=2, restore_best_weights=True)
+    history = _fit(epochs=6, callbacks=[LossRisesAfterEpoch2(), stop])
+    assert history.epoch == [0, 1, 2, 3, 4] and history.restored_epoch == 2 == stop.best_epoch
+    for axes in history.plot().axes:
+        np.testing.assert_array_equal(_lines(axes)["best epoch (3)"].get_xdata(), [3, 3])
+
+
 def test_no_marker_without_restore_and_a_later_fit_forgets_it():
     assert not any(label.startswith("best epoch") for label in _lines(_fit().plot().axes[0]))
     first = _fit(callbacks=[_PretendRestore()])

@@ -84,6 +84,10 @@ class Callback:
         return self._overrides("on_test_batch_begin", "on_test_batch_end")
 
     @property
+    def _needs_predict_batches(self) -> bool:
+        return self._overrides("on_predict_batch_begin", "on_predict_batch_end")
+
+    @property
     def _needs_each_epoch(self) -> bool:
         """Whether this callback must run between epochs (it may read or change the model)."""
         return not getattr(self, "_replayable", False)

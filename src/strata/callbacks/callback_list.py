@@ -65,6 +65,10 @@ class CallbackList(Callback):
         return any(c._needs_test_batches for c in self.callbacks)
 
     @property
+    def needs_predict_batches(self) -> bool:
+        return any(c._needs_predict_batches for c in self.callbacks)
+
+    @property
     def needs_each_epoch(self) -> bool:
         return any(c._needs_each_epoch for c in self.callbacks)
 

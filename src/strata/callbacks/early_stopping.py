@@ -62,9 +62,9 @@ class EarlyStopping(MonitorCallback):
         self.best_epoch = 0
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        current = self.get_monitor_value(logs)  # first: a misspelt name lists the available ones
         if self.monitor_op is None:
             self._set_monitor_op()  # here, once the compiled metrics exist
-        current = self.get_monitor_value(logs)
         if current is None or epoch < self.start_from_epoch:
             return
         if self.restore_best_weights and self.best_weights is None:

@@ -81,7 +81,7 @@ class ModelCheckpoint(Callback):
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         if self.monitor_op is None:
-            self.monitor_op = resolve_monitor_op(type(self).__name__, self.monitor, self.mode, self._model)
+            self.monitor_op = resolve_monitor_op(type(self).__name__, self.monitor, self.mode, self._model, logs)
         if self.save_freq == "epoch":
             self._save_model(epoch=epoch, batch=None, logs=logs)
 

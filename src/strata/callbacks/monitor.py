@@ -54,7 +54,8 @@ def _metric_direction(model: Any, name: str) -> str | None:
     return direction
 
 
-def resolve_monitor_op(callback_name: str, monitor: str, mode: str, model: Any) -> Callable[[Any, Any], bool]:
+def resolve_monitor_op(callback_name: str, monitor: str, mode: str, model: Any,
+                       logs: dict | None = None) -> Callable[[Any, Any], bool]:
     """The comparison that says "better" for ``monitor``: :func:`less` (minimize) or :func:`greater`.
 
     Call it once the model is compiled and its metrics are built (the first epoch end).
@@ -64,6 +65,8 @@ def resolve_monitor_op(callback_name: str, monitor: str, mode: str, model: Any) 
         monitor: the log name, e.g. ``"val_loss"`` or ``"val_accuracy"``.
         mode: ``"min"``, ``"max"`` or ``"auto"``.
         model: the model being trained (its compiled metrics decide ``auto``).
+        logs: the epoch logs, if at hand: when ``monitor`` is not among them, the error lists
+            the names that are (the usual cause is a misspelt name).
 
     Raises:
         ValueError: in ``auto`` mode, when ``monitor`` is neither a loss nor a compiled metric
@@ -79,11 +82,15 @@ def resolve_monitor_op(callback_name: str, monitor: str, mode: str, model: Any) 
     if direction is not None:
         op = greater if direction == "up" else less
     if op is None:
+        hint = ""
+        if logs is not None and monitor not in logs:
+            hint = (f" Note that '{monitor}' is not in the logs of this fit (available: {', '.join(logs) or '(none)'});"
+                    " check its spelling.")
         raise ValueError(
             f"{callback_name} callback received monitor={monitor}, but Keras isn't able to automatically "
             "determine whether that metric should be maximized or minimized. Pass `mode='max'` in order "
             "to monitor based on the highest metric value, or pass `mode='min'` in order to use the "
-            "lowest value."
+            f"lowest value.{hint}"
         )
     return op
 

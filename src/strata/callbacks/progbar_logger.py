@@ -17,6 +17,7 @@ class ProgbarLogger(Callback):
     _replayable = True
     _needs_train_batches = False
     _needs_test_batches = False
+    _needs_predict_batches = False
 
     def __init__(self) -> None:
         super().__init__()

@@ -59,12 +59,12 @@ class ReduceLROnPlateau(MonitorCallback):
         self.wait = 0
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-        if self.monitor_op is None:
-            self._set_monitor_op()  # here, once the compiled metrics exist
         logs = logs if logs is not None else {}
         optimizer = self.model.optimizer
         logs["learning_rate"] = learning_rate_value(optimizer)
-        current = self.get_monitor_value(logs)
+        current = self.get_monitor_value(logs)  # first: a misspelt name lists the available ones
+        if self.monitor_op is None:
+            self._set_monitor_op()  # here, once the compiled metrics exist
         if current is None:
             return
         if self.in_cooldown():

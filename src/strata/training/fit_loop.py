@@ -2,10 +2,11 @@
 
 ``fit`` runs in one of two modes, chosen per call:
 
-* **epochs**: when no callback needs control between epochs (only History and the progress
-  logger are attached) and validation runs every epoch, many whole epochs, validation included,
-  run in one dispatch; the per-epoch logs come back in a buffer and the callbacks are replayed.
-  Dispatch sizes grow until one takes about a quarter of a second.
+* **epochs**: when no callback needs control between epochs (only History, the progress logger
+  writing to a log or nothing, and replayable loggers such as CSVLogger are attached) and
+  validation runs every epoch, many whole epochs, validation included, run in one dispatch; the
+  per-epoch logs come back in a buffer and the callbacks are replayed. Dispatch sizes grow until
+  one takes about a quarter of a second.
 * **steps**: otherwise each epoch is one dispatch, split into chunks only when something must see
   progress inside the epoch (the ``verbose=1`` bar: a few updates per second; a callback with batch
   hooks: one step per dispatch, so it sees every batch).
@@ -23,6 +24,7 @@ import numpy as np
 from strata.callbacks.callback_list import CallbackList
 from strata.callbacks.progbar_logger import ProgbarLogger
 from strata.training.programs import EPOCH_BUFFER, epoch_permutation, predict_function, seed_generators
+from strata.utils import progbar
 
 _PROGRESS_INTERVAL = 0.25
 _EPOCHS_DISPATCH_SECONDS = 0.25
@@ -78,10 +80,17 @@ class FitRun:
         return epoch + 1 in set(freq)
 
     def _fusable(self) -> bool:
+        """Whether whole epochs may run inside one dispatch.
+
+        Not when a callback needs control between epochs or batches, and not when a progress bar
+        is watched live (a terminal or a notebook): there the epoch runs in chunks of about
+        ``_PROGRESS_INTERVAL`` seconds so the bar moves, at the cost of one dispatch per chunk.
+        """
         callbacks = self.callbacks
         full_epochs = self.steps == -(-self.total // self.batch_size)
         return (full_epochs and self.validation_freq == 1 and not callbacks.needs_each_epoch
-                and not callbacks.needs_train_batches and not getattr(self.model, "run_eagerly", False))
+                and not callbacks.needs_train_batches and not getattr(self.model, "run_eagerly", False)
+                and not (self.verbose == 1 and progbar.detect_display() != "log"))
 
     def run(self) -> Any:
         model = self.model
@@ -256,23 +265,30 @@ def _chunk_rows(total: int, batch_size: int) -> int:
 
 
 def run_prediction(model: Any, x: Any, batch_size: int, callbacks: Any = None, verbose: int = 0) -> Any:
-    """Model outputs for every row of ``x``, computed in large padded chunks of one compiled shape."""
+    """Model outputs for every row of ``x``.
+
+    Rows go through in large padded chunks of one compiled shape; a callback that overrides a
+    predict batch hook gets ``batch_size`` rows per dispatch instead, with both hooks per batch.
+    """
     total = jax.tree_util.tree_leaves(x)[0].shape[0]
     steps = -(-total // batch_size)
     callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=model, verbose=verbose,
                                  epochs=1, steps=steps)
     function = predict_function(model)
     params = model._params()
-    rows = _chunk_rows(total, batch_size)
+    per_batch = callback_list.needs_predict_batches
+    rows = batch_size if per_batch else _chunk_rows(total, batch_size)
     callback_list.on_predict_begin()
     pieces = []
     for start in range(0, total, rows):
         stop = min(total, start + rows)
+        batch = -(-stop // batch_size) - 1
+        if per_batch:
+            callback_list.on_predict_batch_begin(batch)
         chunk = jax.tree_util.tree_map(lambda a: _pad_rows(a[start:stop], rows), x)
         outputs = dispatch(model, function, params["trainable"], params["non_trainable"], params["seeds"], chunk)
         pieces.append(jax.tree_util.tree_map(lambda o: np.asarray(o)[: stop - start], outputs))
-        batch = -(-stop // batch_size) - 1
-        if verbose == 1 or callback_list.needs_test_batches:
+        if verbose == 1 or per_batch:
             callback_list.on_predict_batch_end(batch, {"outputs": pieces[-1]})
     callback_list.on_predict_end()
     if not pieces:

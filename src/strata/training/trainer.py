@@ -62,7 +62,14 @@ class Trainer:
         return {id(layer): layer.trainable for layer in [self] + self._flat_layers()}
 
     def _warn_if_trainable_state_changed(self) -> None:
-        if self._compiled_trainable_state is None:
+        """Warn when ``trainable`` flags changed after the optimizer captured the variables.
+
+        The optimizer fixes the trainable set when it is built (the first ``fit`` after a
+        ``compile``), as Keras 3 does: freezing between ``compile()`` and the first ``fit()`` takes
+        effect silently; freezing later needs a new ``compile()``, and until then this warns.
+        """
+        optimizer = self.optimizer
+        if self._compiled_trainable_state is None or optimizer is None or not optimizer.built:
             self._compiled_trainable_state = self._trainable_state()
             return
         current = self._trainable_state()
