@@ -116,8 +116,11 @@ class Layer:
         return (kwargs.get("batch_size"),) + tuple(shape)
 
     # -- attribute tracking ------------------------------------------------------------------------
+    _engine_attributes: frozenset = frozenset()  # names never tracked (a model's training state)
+
     def __setattr__(self, name: str, value: Any) -> None:
-        if self.__dict__.get("_tracking") and name not in tracking.BOOKKEEPING and not name.startswith("_strata"):
+        if (self.__dict__.get("_tracking") and name not in tracking.BOOKKEEPING and not name.startswith("_strata")
+                and name not in self._engine_attributes):
             value = self._track(value)
         object.__setattr__(self, name, value)
 

@@ -26,6 +26,11 @@ from strata.training.programs import get_programs, seed_generators
 class Trainer:
     """Training methods shared by every ``Model``."""
 
+    # Engine state set on the model (some of it every step): never searched for layers to track.
+    _engine_attributes = frozenset({"_compile_config", "_compile_loss", "_compile_metrics", "_pending_state",
+                                    "_train_steps", "_compiled_trainable_state", "_fit_run", "_resume_from",
+                                    "_restored_epoch", "compiled", "optimizer", "history", "stop_training"})
+
     def __init__(self) -> None:
         self.compiled = False
         self.optimizer = None
