@@ -68,6 +68,7 @@ class FitRun:
         self.callbacks = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=model,
                                       verbose=verbose, epochs=self.epochs, steps=steps)
         self.state: dict | None = None
+        self.structure: tuple | None = None  # the model's variable split and seed generators, once known
 
     def _validates(self, epoch: int) -> bool:
         if self.val_data is None:

@@ -90,6 +90,17 @@ class Trainer:
             )
             self._compiled_trainable_state = current
 
+    def _structure_during_fit(self) -> tuple[tuple[list, list], list]:
+        """``(variable split, seed generators)``, worked out once per ``fit`` (they cannot change
+        while it runs); per-batch callbacks read and write the state every step."""
+        run = getattr(self, "_fit_run", None)
+        cached = getattr(run, "structure", None)
+        if cached is None:
+            cached = (self._variable_split(), seed_generators(self))
+            if run is not None:
+                run.structure = cached
+        return cached
+
     def _variable_split(self) -> tuple[list, list]:
         """``(trainable, non_trainable)`` variables as the optimizer captured them at its build.
 
@@ -176,13 +187,13 @@ class Trainer:
     # -- state -------------------------------------------------------------------------------------
     def _read_state(self, programs: Any) -> dict:
         trackers, metrics = programs.fresh_accumulators()
-        trainable, non_trainable = self._variable_split()
+        (trainable, non_trainable), generators = self._structure_during_fit()
         state = {"trainable": bridge.values_of(trainable),
                  "non_trainable": bridge.values_of(non_trainable),
                  "optimizer": bridge.values_of(self.optimizer.variables),
                  "metrics": metrics, "trackers": trackers,
                  "step": np.asarray(self._train_steps, np.int32),
-                 "seeds": np.asarray([g.seed for g in seed_generators(self)], np.int32)}
+                 "seeds": np.asarray([g.seed for g in generators], np.int32)}
         return _unalias(state)
 
     def _sync_training_state(self) -> None:
@@ -191,7 +202,7 @@ class Trainer:
         if state is None:
             return
         self._pending_state = None
-        trainable, non_trainable = self._variable_split()
+        (trainable, non_trainable), _ = self._structure_during_fit()
         bridge.assign_values(trainable, state["trainable"])
         bridge.assign_values(non_trainable, state["non_trainable"])
         bridge.assign_values(self.optimizer.variables, state["optimizer"])
