@@ -51,13 +51,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data-dir", default=str(DEFAULT_DATA))
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--only", default="import,iris,iris_callbacks,auto_mpg,xor,mnist_mlp,mnist_mlp_callbacks,mnist_mlp_per_step")
+    parser.add_argument("--only", default="import,iris,iris_validation,iris_callbacks,auto_mpg,xor,mnist_mlp,"
+                                          "mnist_mlp_callbacks,mnist_mlp_per_step")
     args = parser.parse_args()
     rows = []
     for workload in args.only.split(","):
         repeats = 1 if workload.startswith("mnist") else args.repeats
-        libraries = ["strata"] if workload == "mnist_mlp_per_step" else ["strata", "keras"]
-        results = {lib: measure(lib, workload, args.data_dir, repeats) for lib in libraries}
+        results = {lib: measure(lib, workload, args.data_dir, repeats) for lib in ("strata", "keras")}
         rows.append((workload, results))
         print(json.dumps({workload: results}), file=sys.stderr, flush=True)
     print(f"{'workload':<22}{'metric':<26}{'strata':>10}{'keras':>10}{'ratio':>8}")
@@ -73,6 +73,7 @@ def main() -> None:
             "mnist_mlp": [("epoch s", "cold", "epoch"), ("build+fit s, cold", "cold", "total")],
             "mnist_mlp_per_step": [("epoch s (per-step hook)", "cold", "epoch"),
                                    ("ms per step (hook)", "cold", "step")],
+            "iris_validation": [("epoch ms (validation)", "warm", "epoch")],
             "iris_callbacks": [("epoch ms (ES+MC+CSV)", "warm", "epoch"), ("process s, cold", "cold", "process")],
             "mnist_mlp_callbacks": [("epoch s (ES+MC+CSV)", "cold", "epoch")],
         }.get(workload)
@@ -85,6 +86,13 @@ def main() -> None:
             kv = k["cold"][key] * scale if k else float("nan")
             ratio = kv / sv if k else float("nan")
             print(f"{workload:<22}{label:<26}{sv:>10.3f}{kv:>10.3f}{ratio:>7.2f}x")
+    measured = dict(rows)
+    if "mnist_mlp" in measured and "mnist_mlp_per_step" in measured:
+        # What a per-batch callback costs: its epoch minus the plain epoch, per step.
+        steps = measured["mnist_mlp"]["strata"]["cold"]["epoch"] / measured["mnist_mlp"]["strata"]["cold"]["step"]
+        extra = {lib: (measured["mnist_mlp_per_step"][lib]["cold"]["epoch"]
+                       - measured["mnist_mlp"][lib]["cold"]["epoch"]) / steps * 1000 for lib in ("strata", "keras")}
+        print(f"{'mnist_mlp_per_step':<22}{'hook overhead ms/step':<26}{extra['strata']:>10.3f}{extra['keras']:>10.3f}")
 
 
 if __name__ == "__main__":

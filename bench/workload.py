@@ -35,7 +35,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("library", choices=["strata", "keras"])
     parser.add_argument("workload", choices=["iris", "auto_mpg", "xor", "mnist_mlp", "import", "mnist_mlp_per_step",
-                                             "mnist_mlp_callbacks", "iris_callbacks"])
+                                             "mnist_mlp_callbacks", "iris_callbacks", "iris_validation"])
     parser.add_argument("--data-dir", default=os.environ.get("STRATA_DATASETS_DIR"))
     args = parser.parse_args()
     if args.library == "keras":
@@ -67,7 +67,7 @@ def main() -> None:
     layers = lib.layers
     data_dir = args.data_dir
     callbacks = []
-    if args.workload in ("iris", "iris_callbacks"):
+    if args.workload in ("iris", "iris_callbacks", "iris_validation"):
         df = pd.read_csv(os.path.join(data_dir, "iris", "iris.csv"), na_values=["NA", "?"])
         x = df[["sepal_l", "sepal_w", "petal_l", "petal_w"]].values.astype("float32")
         y = pd.get_dummies(df["species"]).values.astype("float32")
@@ -76,6 +76,8 @@ def main() -> None:
                                 layers.Dense(25, activation="relu"), layers.Dense(3, activation="softmax")])
         model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
         fit_kwargs = dict(epochs=100, verbose=0)
+        if args.workload == "iris_validation":  # the baseline of iris_callbacks: same split, no callbacks
+            fit_kwargs.update(validation_split=0.25)
         if args.workload == "iris_callbacks":  # the course's set: never stops within 100 epochs here
             fit_kwargs.update(validation_split=0.25, callbacks=training_callbacks(lib))
     elif args.workload == "auto_mpg":
