@@ -37,12 +37,24 @@ def _fresh_session():
     yield
 
 
-@pytest.fixture
-def keras():
-    """Real Keras 3 on its JAX backend, the oracle of parity tests (rank promotion relaxed)."""
+def _keras_on_jax():
     keras = pytest.importorskip("keras")
     if keras.backend.backend() != "jax":
         pytest.skip("parity tests need KERAS_BACKEND=jax")
+    return keras
+
+
+@pytest.fixture(scope="module")
+def keras_oracle():
+    """Real Keras for many small numeric comparisons in one module: no session reset, and rank
+    promotion stays strict (the Keras functions compared there do not rely on it)."""
+    return _keras_on_jax()
+
+
+@pytest.fixture
+def keras():
+    """Real Keras 3 on its JAX backend, the oracle of parity tests (rank promotion relaxed)."""
+    keras = _keras_on_jax()
     keras.backend.clear_session()
     with jax.numpy_rank_promotion("allow"):
         yield keras

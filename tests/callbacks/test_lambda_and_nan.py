@@ -145,7 +145,7 @@ def _fit_with_nan_guard(model, module):
 
 
 @pytest.mark.keras
-def test_diverging_training_stops_in_the_same_epoch_with_keras_line(keras, capsys):
+def test_diverging_training_stops_at_the_same_batch_as_keras_with_keras_line(keras, capsys):
     import strata
 
     model, k_model = _diverging_pair(keras)
@@ -156,24 +156,13 @@ def test_diverging_training_stops_in_the_same_epoch_with_keras_line(keras, capsy
     first_line = theirs.splitlines()[0]
     assert first_line == "Batch 1: Invalid loss, terminating training"
     assert ours.splitlines()[0] == first_line
+    assert ours == theirs
     assert history.epoch == k_history.epoch == [0, 1, 2]  # shorter than epochs=6
+    assert len(seen) == len(k_seen) == 18  # stops right after epoch 2, batch 1
     assert not np.isfinite(history.history["loss"][-1])
     np.testing.assert_allclose(history.history["loss"][:-1], k_history.history["loss"][:-1], rtol=1e-4)
     # The finite batch losses before the overflow agree with Keras's.
     np.testing.assert_allclose(seen[:16], k_seen[:16], rtol=1e-4)
-
-
-@pytest.mark.keras
-def test_diverging_training_stops_at_the_same_batch_as_keras(keras, capsys):
-    import strata
-
-    model, k_model = _diverging_pair(keras)
-    _, seen = _fit_with_nan_guard(model, strata)
-    ours = capsys.readouterr().out
-    _, k_seen = _fit_with_nan_guard(k_model, keras)
-    theirs = capsys.readouterr().out
-    assert len(seen) == len(k_seen) == 18  # stops right after epoch 2, batch 1
-    assert ours == theirs
 
 
 def test_raise_error_raises_at_the_bad_batch():

@@ -13,14 +13,6 @@ from loss_cases import CASES, case_id, make
 import strata.losses as sl
 
 
-@pytest.fixture(scope="module")
-def keras_oracle():
-    keras = pytest.importorskip("keras")
-    if keras.backend.backend() != "jax":
-        pytest.skip("parity tests need KERAS_BACKEND=jax")
-    return keras
-
-
 # --------------------------------------------------------------------------- identifiers
 
 

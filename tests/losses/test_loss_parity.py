@@ -26,14 +26,6 @@ REDUCTIONS = ["sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "
 pytestmark = pytest.mark.keras
 
 
-@pytest.fixture(scope="module")
-def keras_oracle():
-    keras = pytest.importorskip("keras")
-    if keras.backend.backend() != "jax":
-        pytest.skip("parity tests need KERAS_BACKEND=jax")
-    return keras
-
-
 def ours(fn, *args, **kwargs):
     with jax.numpy_rank_promotion("raise"):
         return np.asarray(fn(*args, **kwargs))

@@ -22,14 +22,6 @@ RTOL = 1e-6
 pytestmark = pytest.mark.keras
 
 
-@pytest.fixture(scope="module")
-def keras_oracle():
-    keras = pytest.importorskip("keras")
-    if keras.backend.backend() != "jax":
-        pytest.skip("parity tests need KERAS_BACKEND=jax")
-    return keras
-
-
 def run(metric, data, promotion):
     with jax.numpy_rank_promotion(promotion):
         for y_true, y_pred, weight in data:

@@ -62,3 +62,15 @@ def test_tensor_access_before_any_call_is_a_clear_error():
         unbuilt.output_shape
     with pytest.raises(AttributeError, match="Sequential model 'later' has no defined input yet"):
         unbuilt.input
+    with pytest.raises(AttributeError, match="Sequential model 'later' has no defined input shape yet"):
+        unbuilt.input_shape
+
+
+def test_a_real_mask_is_refused_by_both_model_kinds():
+    sequential = Sequential([Input((4,)), Dense(2)], name="stack")
+    functional = Model(sequential.input, sequential.output, name="graph")
+    for model, name in ((sequential, "stack"), (functional, "graph")):
+        assert model(X, mask=None).shape == (6, 2)
+        with pytest.raises(NotImplementedError, match=f"Model '{name}' received a `mask`, but strata does not "
+                                                      "propagate masks"):
+            model(X, mask=np.ones((6,), bool))

@@ -3,6 +3,8 @@ predictions (the difference is exactly 0: the weights are carried bit for bit)."
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import pytest
 
@@ -13,29 +15,44 @@ pytestmark = pytest.mark.keras
 KINDS = sorted(BUILDERS)
 
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_strata_keras_file_loads_in_keras_identically(keras, tmp_path, kind):
+# Full-model files: Keras 3's zip for every kind, legacy HDF5 for the kinds it can describe.
+FILES = [(".keras", kind) for kind in KINDS] + [(".h5", kind) for kind in LEGACY_KINDS]
+
+
+@pytest.mark.parametrize("suffix,kind", FILES)
+def test_strata_model_file_loads_in_keras_identically(keras, tmp_path, suffix, kind):
     build, inputs = BUILDERS[kind]
     model = build(strata)
-    model.compile(optimizer="adam", loss="mse")
-    model.save(tmp_path / "m.keras")
+    model.compile(optimizer="adam", loss="mean_squared_error")
+    path = tmp_path / f"m{suffix}"
+    legacy = pytest.warns(UserWarning, match="considered legacy") if suffix == ".h5" else contextlib.nullcontext()
+    with legacy:
+        model.save(path)
     build(keras)  # registers Keras's Tower for the subclassed case
-    loaded = keras.models.load_model(tmp_path / "m.keras")
+    loaded = keras.models.load_model(path)
     assert max_diff(predict(loaded, inputs()), predict(model, inputs())) == 0.0
     assert [w.shape for w in loaded.get_weights()] == [w.shape for w in model.get_weights()]
     assert type(loaded.optimizer).__name__ == "Adam"
+    if suffix == ".h5":
+        assert [layer.name for layer in loaded.layers] == [layer.name for layer in model.layers]
+        if kind != "sequential":
+            assert loaded.output_names == model.output_names
 
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_keras_file_loads_in_strata_identically(keras, tmp_path, kind):
+@pytest.mark.parametrize("suffix,kind", FILES)
+def test_keras_model_file_loads_in_strata_identically(keras, tmp_path, suffix, kind):
     build, inputs = BUILDERS[kind]
     reference = build(keras)
     reference.compile(optimizer="sgd", loss="mse")
-    reference.save(tmp_path / "k.keras")
+    reference.save(tmp_path / f"k{suffix}")
     build(strata)  # registers strata's Tower
-    loaded = strata.models.load_model(tmp_path / "k.keras")
+    loaded = strata.models.load_model(tmp_path / f"k{suffix}")
     assert max_diff(predict(loaded, inputs()), predict(reference, inputs())) == 0.0
     assert loaded.compiled and type(loaded.optimizer).__name__ == "SGD"
+    if suffix == ".h5":
+        assert [layer.name for layer in loaded.layers] == [layer.name for layer in reference.layers]
+    if kind == "wide_and_deep":
+        assert loaded.output_names == reference.output_names == ["output", "aux_output"]
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -50,35 +67,6 @@ def test_weights_files_cross_load_both_ways(keras, tmp_path, kind):
     fresh_keras.save_weights(tmp_path / "k.weights.h5")
     ours.load_weights(tmp_path / "k.weights.h5")
     assert max_diff(predict(ours, inputs()), predict(fresh_keras, inputs())) == 0.0
-
-
-@pytest.mark.parametrize("kind", LEGACY_KINDS)
-def test_strata_legacy_h5_loads_in_keras_identically(keras, tmp_path, kind):
-    build, inputs = BUILDERS[kind]
-    model = build(strata)
-    model.compile(optimizer="adam", loss="mean_squared_error")
-    with pytest.warns(UserWarning, match="considered legacy"):
-        model.save(tmp_path / "m.h5")
-    loaded = keras.models.load_model(tmp_path / "m.h5")
-    assert max_diff(predict(loaded, inputs()), predict(model, inputs())) == 0.0
-    assert [layer.name for layer in loaded.layers] == [layer.name for layer in model.layers]
-    if kind != "sequential":
-        assert loaded.output_names == model.output_names
-    assert type(loaded.optimizer).__name__ == "Adam"
-
-
-@pytest.mark.parametrize("kind", LEGACY_KINDS)
-def test_keras_legacy_h5_loads_in_strata_identically(keras, tmp_path, kind):
-    build, inputs = BUILDERS[kind]
-    reference = build(keras)
-    reference.compile(optimizer="sgd", loss="mse")
-    reference.save(tmp_path / "k.h5")
-    loaded = strata.models.load_model(tmp_path / "k.h5")
-    assert max_diff(predict(loaded, inputs()), predict(reference, inputs())) == 0.0
-    assert loaded.compiled and type(loaded.optimizer).__name__ == "SGD"
-    assert [layer.name for layer in loaded.layers] == [layer.name for layer in reference.layers]
-    if kind == "wide_and_deep":
-        assert loaded.output_names == reference.output_names == ["output", "aux_output"]
 
 
 def test_trained_optimizer_state_loads_in_keras(keras, tmp_path):

@@ -154,8 +154,8 @@ class Sequential(Model):
         return [self.layers[-1].name] if self.layers else []
 
     @property
-    def input_shape(self) -> tuple | None:
-        return self.input_layer.batch_shape if self.input_layer is not None else None
+    def input_shape(self) -> tuple:
+        return tuple(self._built_graph("input shape").inputs[0].shape)
 
     @property
     def output_shape(self) -> tuple:

@@ -192,8 +192,7 @@ class FitRun:
         cheap: the variables hold the very arrays of the last dispatch.
         """
         self.model._sync_training_state()
-        accumulators = {k: self.state[k] for k in ("trackers", "metrics")} if keep_accumulators else {}
-        self.state = dict(self.model._read_state(self.programs), **accumulators)
+        self.state = self.model._read_state(self.programs, self.state if keep_accumulators else None)
 
     def _run_epoch_chunks(self, program: Any, perm: Any, per_batch: bool) -> dict:
         model, callbacks = self.model, self.callbacks

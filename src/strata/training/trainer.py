@@ -185,8 +185,12 @@ class Trainer:
         return get_programs(self, self._compile_loss, self._compile_metrics, self.optimizer)
 
     # -- state -------------------------------------------------------------------------------------
-    def _read_state(self, programs: Any) -> dict:
-        trackers, metrics = programs.fresh_accumulators()
+    def _read_state(self, programs: Any, accumulators: dict | None = None) -> dict:
+        """The training state from the variables; metric ``accumulators`` carried over, or fresh."""
+        if accumulators is None:
+            trackers, metrics = programs.fresh_accumulators()
+        else:
+            trackers, metrics = accumulators["trackers"], accumulators["metrics"]
         (trainable, non_trainable), generators = self._structure_during_fit()
         state = {"trainable": bridge.values_of(trainable),
                  "non_trainable": bridge.values_of(non_trainable),
