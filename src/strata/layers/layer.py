@@ -26,7 +26,7 @@ from strata.core import naming
 from strata.core.keras_tensor import KerasTensor
 from strata.core.node import Node, first_call_tensors, flatten_keras_tensors
 from strata.core.variable import Variable, standardize_dtype
-from strata.layers import tracking
+from strata.layers import layer_config, tracking
 from strata.layers.shape_inference import infer_output_spec, shape_of
 
 _training: contextvars.ContextVar[Any] = contextvars.ContextVar("strata_training", default=None)
@@ -375,6 +375,16 @@ class Layer:
         return outputs
 
     # -- config ------------------------------------------------------------------------------------
+    # Constructor arguments kept as attributes of the same name, in Keras's config order: the
+    # shared mechanism of :mod:`strata.layers.layer_config` writes and reads them.
+    _config_args: tuple[str, ...] = ()
+
+    def store_arguments(self, **arguments: Any) -> None:
+        """Keep constructor arguments as attributes, resolving initializers, regularizers,
+        constraints and activations by their names (see :mod:`strata.layers.layer_config`)."""
+        for name, value in arguments.items():
+            setattr(self, name, layer_config.resolve_argument(name, value))
+
     def get_config(self) -> dict:
         """The constructor arguments as a JSON-serializable dict (Keras's keys)."""
         config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype_policy}
@@ -382,12 +392,14 @@ class Layer:
             from strata import regularizers
 
             config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
+        for name in self._config_args:
+            config[name] = layer_config.serialize_argument(name, getattr(self, name))
         return config
 
     @classmethod
-    def from_config(cls, config: dict) -> "Layer":
+    def from_config(cls, config: dict, custom_objects: dict | None = None) -> "Layer":
         """Create a layer from the output of ``get_config``."""
-        return cls(**config)
+        return cls(**layer_config.deserialize_arguments(config, custom_objects))
 
     def get_build_config(self) -> dict | None:
         if self._build_shapes is None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from strata import activations
 from strata.layers.layer import Layer
 
 
@@ -15,9 +14,11 @@ class Activation(Layer):
         activation: an activation name (``"relu"``) or function.
     """
 
+    _config_args = ("activation",)
+
     def __init__(self, activation: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.activation = activations.get(activation)
+        self.store_arguments(activation=activation)
         self.supports_masking = True
         self.built = True
 
@@ -26,8 +27,3 @@ class Activation(Layer):
 
     def compute_output_shape(self, input_shape: Any) -> Any:
         return tuple(input_shape)
-
-    def get_config(self) -> dict:
-        config = super().get_config()
-        config["activation"] = activations.serialize(self.activation)
-        return config

@@ -6,7 +6,6 @@ from typing import Any
 
 import jax.numpy as jnp
 
-from strata import activations, constraints, initializers, regularizers
 from strata.layers.layer import Layer
 
 
@@ -28,6 +27,10 @@ class Dense(Layer):
         (None, 3)
     """
 
+    _config_args = ("units", "activation", "use_bias", "kernel_initializer", "bias_initializer",
+                    "kernel_regularizer", "bias_regularizer", "kernel_constraint", "bias_constraint",
+                    "quantization_config")
+
     def __init__(self, units: int, activation: Any = None, use_bias: bool = True,
                  kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
                  kernel_regularizer: Any = None, bias_regularizer: Any = None,
@@ -42,14 +45,12 @@ class Dense(Layer):
                 f"Received: units={units!r}"
             )
         self.units = int(units)
-        self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        self.store_arguments(activation=activation, kernel_initializer=kernel_initializer,
+                             bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
+                             bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
+                             bias_constraint=bias_constraint)
+        self.quantization_config = None
         if lora_rank is not None:
             raise ValueError(
                 "LoRA is not supported by strata's Dense yet. Received: lora_rank="
@@ -90,30 +91,3 @@ class Dense(Layer):
 
     def compute_output_shape(self, input_shape: Any) -> tuple:
         return tuple(input_shape[:-1]) + (self.units,)
-
-    def get_config(self) -> dict:
-        config = super().get_config()
-        config.update({
-            "units": self.units,
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "kernel_constraint": constraints.serialize(self.kernel_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
-            "quantization_config": None,
-        })
-        return config
-
-    @classmethod
-    def from_config(cls, config: dict) -> "Dense":
-        config = dict(config)
-        for key, module in (("kernel_initializer", initializers), ("bias_initializer", initializers),
-                            ("kernel_regularizer", regularizers), ("bias_regularizer", regularizers),
-                            ("activity_regularizer", regularizers), ("kernel_constraint", constraints),
-                            ("bias_constraint", constraints)):
-            if isinstance(config.get(key), dict):
-                config[key] = module.deserialize(config[key])
-        return cls(**config)
