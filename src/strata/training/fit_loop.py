@@ -89,7 +89,8 @@ class FitRun:
         """
         callbacks = self.callbacks
         full_epochs = self.steps == -(-self.total // self.batch_size)
-        return (full_epochs and self.validation_freq == 1 and not callbacks.needs_each_epoch
+        val_in_memory = self.val_data is None or isinstance(self.val_data, tuple)
+        return (full_epochs and val_in_memory and self.validation_freq == 1 and not callbacks.needs_each_epoch
                 and not callbacks.needs_train_batches and not getattr(self.model, "run_eagerly", False)
                 and not (self.verbose == 1 and progbar.detect_display() != "log"))
 
@@ -174,9 +175,9 @@ class FitRun:
             perm = epoch_permutation(self.key, epoch, self.total, self.batch_size, self.shuffle)
             logs = self._run_epoch_chunks(program, perm, per_batch)
             if self._validates(epoch):
-                val_logs = run_evaluation(model, self.programs, self.val_data, self.val_batch_size,
-                                          callbacks=callbacks, verbose=0, inside_fit=True)
-                logs.update({f"val_{k}": v for k, v in val_logs.items()})
+                from strata.training.stream_loop import validation_logs
+
+                logs.update({f"val_{k}": v for k, v in validation_logs(self, self.val_data).items()})
             logs = dict(sorted(logs.items()))
             model._sync_training_state()
             callbacks.on_epoch_end(epoch, logs)

@@ -226,6 +226,31 @@ class Programs:
         return self._jit(("test_steps", batch_size), run, donate=(0,),
                          outputs=lambda acc, *_: (acc, dict.fromkeys(self.log_names, 0)))
 
+    def train_batch(self) -> Any:
+        """``(state, x, y, sample_weight, mask) -> (state, logs)``: one step on a streamed batch.
+
+        The batch arrives already on the device, padded to the compiled batch size with ``mask``
+        marking its real rows (:mod:`strata.training.streaming`); no loop, one dispatch per step.
+        """
+        def run(state: dict, x: Any, y: Any, sw: Any, mask: Any) -> tuple[dict, dict]:
+            TRACE_COUNTS["train_batch"] += 1
+            state = self.train_step(state, x, y, sw, mask)
+            return state, self.logs(state)
+
+        return self._jit(("train_batch",), run, donate=(0,),
+                         outputs=lambda state, *_: (state, dict.fromkeys(self.log_names, 0)))
+
+    def test_batch(self) -> Any:
+        """``(accumulators, params, x, y, sample_weight, mask) -> (accumulators, logs)`` on a streamed batch."""
+        def run(acc: dict, params: dict, x: Any, y: Any, sw: Any, mask: Any) -> tuple[dict, dict]:
+            TRACE_COUNTS["test_batch"] += 1
+            state = self.test_step(dict(params, **acc), x, y, sw, mask)
+            acc = {"metrics": state["metrics"], "trackers": state["trackers"]}
+            return acc, self.logs(state)
+
+        return self._jit(("test_batch",), run, donate=(0,),
+                         outputs=lambda acc, *_: (acc, dict.fromkeys(self.log_names, 0)))
+
     def train_epochs(self, batch_size: int, val_batch_size: int | None, shuffle: bool) -> Any:
         """``(state, data, val_data, seed, e_lo, e_hi) -> (state, logs_buffer)``: whole epochs.
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from strata.core import bridge
 from strata.core import random as strata_random
-from strata.training import checks, data_adapter, fit_loop
+from strata.training import checks, data_adapter, fit_loop, stream_loop, streaming
 from strata.training.compile_loss import CompileLoss
 from strata.training.compile_metrics import CompileMetrics
 from strata.training.programs import get_programs, seed_generators
@@ -229,6 +229,19 @@ class Trainer:
         """Train the model for ``epochs`` epochs (Keras semantics; returns a ``History``)."""
         self._assert_compiled("fit")
         batch_size = _check_batch_size(batch_size)
+        verbose = 1 if verbose == "auto" else verbose
+        if streaming.is_streamed(x):
+            streaming.check_arguments(x, y, sample_weight, shuffle, validation_split)
+            source = streaming.StreamSource(x, steps_per_epoch, shuffle=shuffle, seed=strata_random.next_seed(),
+                                            class_weight=class_weight)
+            programs, preparer = self._prepare_stream(source, class_weight)
+            val = self._validation_data(validation_data, validation_steps)
+            self.stop_training = False
+            return stream_loop.StreamFitRun(
+                model=self, programs=programs, source=source, preparer=preparer, val_data=val,
+                val_batch_size=validation_batch_size or batch_size, epochs=epochs, initial_epoch=initial_epoch,
+                verbose=verbose, callbacks=callbacks, validation_freq=validation_freq,
+                shuffle_seed=strata_random.next_seed()).run()
         x = self._prepare_x(x)
         y = data_adapter.cast_targets(data_adapter.to_structure(y, "y"))
         sample_weight = None if sample_weight is None else data_adapter.to_numpy(sample_weight, "sample_weight")
@@ -245,12 +258,7 @@ class Trainer:
         data_adapter.num_samples(x, y, sample_weight)
         val = None
         if validation_data is not None:
-            vx, vy, vsw = data_adapter.unpack_validation_data(validation_data)
-            vx = self._prepare_x(vx)
-            vy = data_adapter.cast_targets(data_adapter.to_structure(vy, "validation_data y"))
-            vsw = None if vsw is None else data_adapter.to_numpy(vsw, "validation sample_weight")
-            data_adapter.num_samples(vx, vy, vsw)
-            val = (vx, vy, vsw)
+            val = self._validation_data(validation_data, validation_steps)
         elif validation_split:
             (x, y, sample_weight), val = data_adapter.train_validation_split((x, y, sample_weight), validation_split)
         programs = self._prepare(x, y, batch_size)
@@ -259,10 +267,9 @@ class Trainer:
         if steps_per_epoch is not None:
             steps = min(steps, int(steps_per_epoch))
         data = jax.device_put((x, y, None if sample_weight is None else sample_weight.astype(np.float32)))
-        val_device = None
-        if val is not None:
+        val_device = val
+        if isinstance(val, tuple):
             val_device = jax.device_put((val[0], val[1], None if val[2] is None else val[2].astype(np.float32)))
-        verbose = 1 if verbose == "auto" else verbose
         self.stop_training = False
         run = fit_loop.FitRun(
             model=self, programs=programs, data=data, val_data=val_device, batch_size=batch_size,
@@ -272,6 +279,41 @@ class Trainer:
             shuffle_seed=strata_random.next_seed())
         return run.run()
 
+    def _validation_data(self, validation_data: Any, validation_steps: int | None) -> Any:
+        """Validation arrays ``(x, y, sample_weight)``, or a stream of validation batches."""
+        if validation_data is None:
+            return None
+        if streaming.is_streamed(validation_data):
+            source = streaming.StreamSource(validation_data, validation_steps)
+            return stream_loop.StreamValidation(source, streaming.BatchPreparer(self._input_dtypes(), 0))
+        vx, vy, vsw = data_adapter.unpack_validation_data(validation_data)
+        vx = self._prepare_x(vx)
+        vy = data_adapter.cast_targets(data_adapter.to_structure(vy, "validation_data y"))
+        vsw = None if vsw is None else data_adapter.to_numpy(vsw, "validation sample_weight")
+        data_adapter.num_samples(vx, vy, vsw)
+        return (vx, vy, vsw)
+
+    def _prepare_stream(self, source: Any, class_weight: dict | None = None,
+                        needs_targets: bool = True) -> tuple[Any, Any]:
+        """Build the model and its programs from a stream's first batch (checked like arrays).
+
+        The first batch's size becomes the compiled batch size: shorter batches are padded and
+        masked, so one program serves them all.
+        """
+        preparer = streaming.BatchPreparer(self._input_dtypes(), 0, class_weight, needs_targets)
+        x, y, _, rows = preparer.host(source.peek())
+        data_adapter.check_finite(x, "x")
+        if needs_targets:
+            data_adapter.check_finite(y, "y")
+            programs = self._prepare(x, y, rows)
+        else:
+            self._build_from(x, rows)
+            checks.check_input_features(self, data_adapter.leaves(x))
+            programs = None
+        preparer.input_dtypes = self._input_dtypes()
+        preparer.size = rows
+        return programs, preparer
+
     # -- evaluate ----------------------------------------------------------------------------------
     def evaluate(self, x: Any = None, y: Any = None, batch_size: int | None = None, verbose: Any = "auto",
                  sample_weight: Any = None, steps: int | None = None, callbacks: Any = None,
@@ -280,6 +322,14 @@ class Trainer:
         self._assert_compiled("evaluate")
         self._sync_training_state()
         batch_size = _check_batch_size(batch_size)
+        verbose = 1 if verbose == "auto" else verbose
+        if streaming.is_streamed(x):
+            streaming.check_arguments(x, y, sample_weight, shuffle=False)
+            source = streaming.StreamSource(x, steps)
+            programs, preparer = self._prepare_stream(source)
+            logs = stream_loop.run_stream_evaluation(self, programs, source, preparer, callbacks=callbacks,
+                                                     verbose=verbose)
+            return self._format_logs(logs, return_dict)
         x = self._prepare_x(x)
         y = data_adapter.cast_targets(data_adapter.to_structure(y, "y"))
         if y is None:
@@ -288,7 +338,6 @@ class Trainer:
         data_adapter.num_samples(x, y, sample_weight)
         programs = self._prepare(x, y, batch_size)
         data = jax.device_put((x, y, None if sample_weight is None else sample_weight.astype(np.float32)))
-        verbose = 1 if verbose == "auto" else verbose
         logs = fit_loop.run_evaluation(self, programs, data, batch_size, callbacks=callbacks,
                                        verbose=verbose)
         return self._format_logs(logs, return_dict)
@@ -314,6 +363,12 @@ class Trainer:
         """Outputs for ``x`` as NumPy arrays (computed in large internal chunks)."""
         self._sync_training_state()
         batch_size = _check_batch_size(batch_size)
+        if streaming.is_streamed(x):
+            streaming.check_arguments(x, None, None, shuffle=False)
+            source = streaming.StreamSource(x, steps)
+            _, preparer = self._prepare_stream(source, needs_targets=False)
+            return stream_loop.run_stream_prediction(self, source, preparer, callbacks=callbacks,
+                                                     verbose=1 if verbose == "auto" else verbose)
         x = self._prepare_x(x)
         self._build_from(x, batch_size)
         checks.check_input_features(self, data_adapter.leaves(x))

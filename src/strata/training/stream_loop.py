@@ -1,0 +1,190 @@
+"""The loops of ``fit``, ``evaluate`` and ``predict`` over streamed batches.
+
+Each step is one dispatch of a loop-free compiled program (``Programs.train_batch``) on a batch the
+:class:`~strata.training.streaming.Prefetcher` has already prepared and moved to the device.  The
+host never waits for a step unless something must read its result: a callback with batch hooks, the
+live progress bar (at most a few times per second), or the end of the epoch.  So that a fast source
+cannot queue unbounded work, the loop lets at most ``_IN_FLIGHT`` steps run ahead of the device.
+"""
+
+from __future__ import annotations
+
+import collections
+import time
+from typing import Any
+
+import numpy as np
+
+from strata.callbacks.callback_list import CallbackList
+from strata.training import fit_loop
+from strata.training.programs import predict_function
+from strata.training.streaming import BatchPreparer, Prefetcher, StreamSource
+
+_IN_FLIGHT = 4
+_PREFETCH = 4
+
+
+class StreamValidation:
+    """Validation batches of a ``fit`` (a stream and how to prepare its batches)."""
+
+    def __init__(self, source: StreamSource, preparer: BatchPreparer) -> None:
+        self.source = source
+        self.preparer = preparer
+
+
+def _prefetch_depth(source: StreamSource) -> int:
+    """How many prepared batches may wait: a PyDataset's ``max_queue_size``, else a few."""
+    return getattr(source.source, "_max_queue_size", None) or _PREFETCH
+
+
+class StreamFitRun(fit_loop.FitRun):
+    """One call of ``fit`` on streamed batches: epochs of per-step dispatches."""
+
+    def __init__(self, *, model: Any, programs: Any, source: StreamSource, preparer: BatchPreparer,
+                 val_data: Any, val_batch_size: int, epochs: int, initial_epoch: int, verbose: int,
+                 callbacks: Any, validation_freq: Any, shuffle_seed: int) -> None:
+        self.model = model
+        self.programs = programs
+        self.source = source
+        self.preparer = preparer
+        self.val_data = val_data
+        self.val_batch_size = val_batch_size
+        self.epochs = int(epochs)
+        self.initial_epoch = int(initial_epoch)
+        self.steps = source.steps_per_epoch
+        self.verbose = verbose
+        self.validation_freq = validation_freq
+        self.shuffle_seed = int(shuffle_seed)
+        self.key = np.int32(shuffle_seed)
+        self.callbacks = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=model,
+                                      verbose=verbose, epochs=self.epochs, steps=self.steps)
+        self.state = None
+        self.structure = None
+
+    def _fusable(self) -> bool:
+        return False
+
+    def _run_epochs_stepwise(self) -> dict | None:
+        model, callbacks = self.model, self.callbacks
+        logs = None
+        for epoch in range(self.initial_epoch, self.epochs):
+            callbacks.on_epoch_begin(epoch)
+            self._reread_state()
+            epoch_logs = self._run_epoch()
+            if epoch_logs is None:  # the source had nothing left: Keras's warning was given
+                model.stop_training = True
+                break
+            logs = epoch_logs
+            if self._validates(epoch):
+                logs.update({f"val_{k}": v for k, v in validation_logs(self, self.val_data).items()})
+            logs = dict(sorted(logs.items()))
+            model._sync_training_state()
+            callbacks.on_epoch_end(epoch, logs)
+            if model.stop_training:
+                break
+        return logs
+
+    def _run_epoch(self) -> dict | None:
+        model, callbacks = self.model, self.callbacks
+        program = self.programs.train_batch()
+        per_batch = callbacks.needs_train_batches
+        progress = self.verbose == 1 and not per_batch
+        device_logs, step, reported = None, 0, time.perf_counter()
+        in_flight: collections.deque = collections.deque()
+        with Prefetcher(self.source.epoch(), self.preparer.device, _prefetch_depth(self.source)) as batches:
+            for batch in batches:
+                if per_batch:
+                    model._sync_training_state()
+                    callbacks.on_train_batch_begin(step)
+                    self._reread_state(keep_accumulators=True)
+                self.state, device_logs = fit_loop.dispatch(model, program, self.state, batch.x, batch.y,
+                                                            batch.sample_weight, batch.mask)
+                model._pending_state = self.state
+                if per_batch:
+                    model._sync_training_state()
+                    callbacks.on_train_batch_end(step, fit_loop.to_floats(device_logs))
+                    if model.stop_training:
+                        break
+                elif progress and time.perf_counter() - reported >= fit_loop._PROGRESS_INTERVAL:
+                    callbacks.on_train_batch_end(step, fit_loop.to_floats(device_logs))
+                    reported = time.perf_counter()
+                else:
+                    in_flight.append(device_logs["loss"])
+                    if len(in_flight) > _IN_FLIGHT:
+                        in_flight.popleft().block_until_ready()
+                step += 1
+        if device_logs is None:
+            return None
+        if self.steps is None:
+            for callback in callbacks.callbacks:  # the bar learns the epoch's length at its end
+                if hasattr(callback, "target") and getattr(callback, "progbar", None) is not None:
+                    callback.progbar.target = step
+        return fit_loop.to_floats(device_logs)
+
+
+def validation_logs(run: Any, val_data: Any) -> dict:
+    """Validation logs inside ``fit``: streamed batches, or device-resident arrays."""
+    if isinstance(val_data, StreamValidation):
+        return run_stream_evaluation(run.model, run.programs, val_data.source, val_data.preparer,
+                                     callbacks=run.callbacks, verbose=0, inside_fit=True)
+    return fit_loop.run_evaluation(run.model, run.programs, val_data, run.val_batch_size,
+                                   callbacks=run.callbacks, verbose=0, inside_fit=True)
+
+
+def run_stream_evaluation(model: Any, programs: Any, source: StreamSource, preparer: BatchPreparer,
+                          callbacks: Any = None, verbose: int = 0, inside_fit: bool = False) -> dict:
+    """Loss and metrics over every batch of one pass of ``source`` (or ``steps`` batches)."""
+    if inside_fit:
+        callback_list = callbacks
+    else:
+        callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=model, verbose=verbose,
+                                     epochs=1, steps=source.steps_per_epoch)
+    per_batch = callback_list.needs_test_batches
+    progress = verbose == 1 and not inside_fit
+    program = programs.test_batch()
+    trackers, metrics = programs.fresh_accumulators()
+    acc = {"trackers": trackers, "metrics": metrics}
+    params = model._params(model._variable_split()) if model._pending_state is None else {
+        k: model._pending_state[k] for k in ("trainable", "non_trainable", "step", "seeds")}
+    callback_list.on_test_begin()
+    device_logs, step = None, 0
+    with Prefetcher(source.epoch(), preparer.device, _prefetch_depth(source)) as batches:
+        for batch in batches:
+            if per_batch:
+                callback_list.on_test_batch_begin(step)
+            acc, device_logs = fit_loop.dispatch(model, program, acc, params, batch.x, batch.y,
+                                                 batch.sample_weight, batch.mask)
+            if per_batch or progress:
+                callback_list.on_test_batch_end(step, fit_loop.to_floats(device_logs))
+            step += 1
+    logs = {} if device_logs is None else fit_loop.to_floats(device_logs)
+    callback_list.on_test_end(logs)
+    return logs
+
+
+def run_stream_prediction(model: Any, source: StreamSource, preparer: BatchPreparer, callbacks: Any = None,
+                          verbose: int = 0) -> Any:
+    """Model outputs for every batch of one pass of ``source``, concatenated."""
+    import jax
+
+    callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=model, verbose=verbose,
+                                 epochs=1, steps=source.steps_per_epoch)
+    function = predict_function(model)
+    params = model._params()
+    per_batch = callback_list.needs_predict_batches
+    callback_list.on_predict_begin()
+    pieces = []
+    with Prefetcher(source.epoch(), preparer.device, _prefetch_depth(source)) as batches:
+        for step, batch in enumerate(batches):
+            if per_batch:
+                callback_list.on_predict_batch_begin(step)
+            outputs = fit_loop.dispatch(model, function, params["trainable"], params["non_trainable"],
+                                        params["seeds"], batch.x)
+            rows = batch.rows
+            pieces.append(jax.tree_util.tree_map(lambda o: np.asarray(o)[:rows], outputs))
+            if verbose == 1 or per_batch:
+                callback_list.on_predict_batch_end(step, {"outputs": pieces[-1]})
+    callback_list.on_predict_end()
+    if not pieces:
+        raise ValueError("The data passed to `predict` produced no batches: there is nothing to predict.")
+    return jax.tree_util.tree_map(lambda *parts: np.concatenate(parts, axis=0), *pieces)
