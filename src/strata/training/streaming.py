@@ -273,6 +273,8 @@ class BatchPreparer:
 
     def device(self, batch: Any) -> PreparedBatch:
         x, y, sw, rows = self.host(batch)
+        if not self.size:  # the first batch sets the compiled size (validation streams)
+            self.size = rows
         size = max(self.size, rows)
         pad = lambda a: _pad_rows(a, size)  # noqa: E731
         mask = (np.arange(size) < rows).astype(np.float32)
