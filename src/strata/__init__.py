@@ -20,6 +20,7 @@ from strata import metrics as metrics
 from strata import models as models
 from strata import ops as ops
 from strata import optimizers as optimizers
+from strata import preprocessing as preprocessing
 from strata import regularizers as regularizers
 from strata import utils as utils
 from strata.core.keras_tensor import KerasTensor as KerasTensor

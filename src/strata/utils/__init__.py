@@ -7,3 +7,8 @@ from strata.utils.rng import set_random_seed as set_random_seed
 from strata.utils.progbar import Progbar as Progbar
 from strata.utils.plot_history import plot_history as plot_history
 from strata.utils.py_dataset import PyDataset as PyDataset
+from strata.utils.image_dataset import image_dataset_from_directory as image_dataset_from_directory
+from strata.utils.image_utils import array_to_img as array_to_img
+from strata.utils.image_utils import img_to_array as img_to_array
+from strata.utils.image_utils import load_img as load_img
+from strata.utils.image_utils import save_img as save_img
