@@ -77,3 +77,40 @@ def same_padding(length: int, kernel: int, stride: int, dilation: int = 1) -> tu
     out = (length - 1) // stride + 1
     total = max((out - 1) * stride + effective - length, 0)
     return total // 2, total - total // 2
+
+
+_ORDINALS = ("1st", "2nd", "3rd")
+
+
+def normalize_pairs(value: Any, rank: int, name: str) -> tuple[tuple[int, int], ...]:
+    """Per-axis ``(before, after)`` amounts from Keras's three forms (padding and cropping layers).
+
+    An int ``p`` gives ``(p, p)`` on every axis, ``rank`` ints give ``(a, a), (b, b), ...``, and
+    ``rank`` pairs are taken as they are.  Every amount must be a non-negative integer.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value < 0:
+            raise ValueError(f"`{name}` cannot be negative. Received: {name}={value!r}")
+        return ((value, value),) * rank
+    if isinstance(value, (list, tuple)) and len(value) == rank:
+        return tuple(normalize_tuple(entry, 2, f"{_ORDINALS[i]} entry of {name}", allow_zero=True)
+                     for i, entry in enumerate(value))
+    raise ValueError(
+        f"`{name}` should be either an int, a tuple of {rank} ints (one symmetric amount per "
+        f"spatial axis), or a tuple of {rank} tuples of 2 ints ((before, after) per spatial axis). "
+        f"Received: {name}={value!r}"
+    )
+
+
+def spatial_axes(ndim: int, data_format: str) -> tuple[int, ...]:
+    """The spatial axes of an ``ndim``-rank batch: all but batch and channels."""
+    return tuple(range(1, ndim - 1)) if data_format == "channels_last" else tuple(range(2, ndim))
+
+
+def check_input_rank(layer: Any, shape: tuple, ndim: int, layout: str) -> None:
+    """Raise a clear error when ``layer`` receives inputs whose rank is not ``ndim``."""
+    if len(shape) != ndim:
+        raise ValueError(
+            f"{type(layer).__name__} layer '{layer.name}' expects inputs of rank {ndim} ({layout}), "
+            f"but received rank {len(shape)}. Received: input_shape={tuple(shape)}"
+        )

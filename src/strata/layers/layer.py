@@ -13,6 +13,7 @@ know which.  The state bridge (:mod:`strata.core.bridge`) feeds variables from a
 from __future__ import annotations
 
 import contextlib
+import functools
 import contextvars
 import inspect
 from collections.abc import Iterator
@@ -22,7 +23,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from strata.core import naming
+from strata.core import batch_rows, naming
 from strata.core.keras_tensor import KerasTensor
 from strata.core.node import Node, first_call_tensors, flatten_keras_tensors
 from strata.core.variable import Variable, standardize_dtype
@@ -59,6 +60,24 @@ def _signature_training_default(cls: type) -> tuple[bool, Any]:
         result = (result[0], None)
     setattr(cls, "_strata_training_sig", result)
     return result
+
+
+def _marks_built(build: Any) -> Any:
+    """``build`` that leaves the layer built, also when user code calls ``layer.build(shape)`` itself
+    (as Keras does), so a later call does not create the weights a second time."""
+    if getattr(build, "_strata_marks_built", False):
+        return build
+
+    @functools.wraps(build)
+    def wrapper(self: "Layer", *args: Any, **kwargs: Any) -> Any:
+        result = build(self, *args, **kwargs)
+        self.built = True
+        if self._build_shapes is None and args:
+            self._build_shapes = args[0]
+        return result
+
+    wrapper._strata_marks_built = True
+    return wrapper
 
 
 class Layer:
@@ -114,6 +133,12 @@ class Layer:
         if isinstance(shape, int):
             shape = (shape,)
         return (kwargs.get("batch_size"),) + tuple(shape)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        build = cls.__dict__.get("build")
+        if build is not None and not cls.__module__.startswith("strata.models"):
+            cls.build = _marks_built(build)
 
     # -- attribute tracking ------------------------------------------------------------------------
     _engine_attributes: frozenset = frozenset()  # names never tracked (a model's training state)
@@ -370,7 +395,12 @@ class Layer:
                 _entry_layer.reset(entry)
         if self.activity_regularizer is not None:
             for output in jax.tree_util.tree_leaves(outputs):
-                batch = jnp.asarray(output.shape[0] if output.ndim else 1, output.dtype)
+                rows = batch_rows.row_mask(output)
+                if rows is None:
+                    batch = jnp.asarray(output.shape[0] if output.ndim else 1, output.dtype)
+                else:  # a padded batch: the penalty of its real rows, averaged over them
+                    output = output * rows.astype(output.dtype)
+                    batch = jnp.sum(rows).astype(output.dtype)
                 self.add_loss(self.activity_regularizer(output) / batch)
         return outputs
 

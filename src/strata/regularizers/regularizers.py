@@ -11,6 +11,7 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from strata.ops._convert import as_array
 from strata.ops.nn_ops import normalize
@@ -90,7 +91,9 @@ class L1(Regularizer):
         return jnp.asarray(self.l1, x.dtype) * jnp.sum(jnp.abs(x))
 
     def get_config(self) -> dict[str, Any]:
-        return {"l1": self.l1}
+        # Keras stores L1's factor as a float32 tensor, so its config reads 0.009999999776482582 for
+        # 0.01 (L2 and L1L2 keep the Python float); the same value keeps configs equal to Keras's.
+        return {"l1": float(np.float32(self.l1))}
 
 
 class L2(Regularizer):

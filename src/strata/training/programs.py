@@ -31,6 +31,7 @@ import numpy as np
 from jax import lax
 
 from strata.core import bridge
+from strata.core.batch_rows import real_rows
 from strata.core.random import SeedGenerator, step_random
 from strata.training.program_cache import CachedProgram
 
@@ -57,6 +58,7 @@ def seed_generators(model: Any) -> list[SeedGenerator]:
 def _layer_signature(layer: Any) -> Any:
     config = layer.get_config()
     config.pop("name", None)
+    config.pop("seed", None)  # seeds are inputs of the compiled programs, not part of their structure
     return (type(layer).__module__, type(layer).__qualname__,
             json.dumps(config, sort_keys=True, default=str),
             tuple((v.shape, v.dtype, v.trainable) for v in layer.weights), layer.trainable)
@@ -122,9 +124,9 @@ class Programs:
         self._jitted: dict[Any, Any] = {}
 
     # -- pure pieces -----------------------------------------------------------------------------
-    def _forward(self, state: dict, x: Any, training: bool) -> tuple[Any, list, list]:
+    def _forward(self, state: dict, x: Any, training: bool, mask: Any) -> tuple[Any, list, list]:
         seeds = {id(g): state["seeds"][i] for i, g in enumerate(self.generators)}
-        with step_random(state["step"], seeds):
+        with step_random(state["step"], seeds), real_rows(mask):
             outputs, new_non_trainable, losses = bridge.stateless_call(
                 self.model, state["trainable"], state["non_trainable"], x,
                 training=training, return_losses=True, variables=(self.trainable, self.non_trainable))
@@ -149,7 +151,7 @@ class Programs:
         """One optimizer step on a padded batch (pure)."""
         def loss_fn(trainable: list) -> tuple[Any, tuple]:
             inner = dict(state, trainable=trainable)
-            outputs, new_non_trainable, losses = self._forward(inner, x, True)
+            outputs, new_non_trainable, losses = self._forward(inner, x, True, mask)
             total, per_output, y_pred = self._loss(y, outputs, sw, mask, losses)
             return total, (per_output, y_pred, new_non_trainable)
 
@@ -162,7 +164,7 @@ class Programs:
 
     def test_step(self, state: dict, x: Any, y: Any, sw: Any, mask: Any) -> dict:
         """Accumulate loss and metrics on one padded batch without training (pure)."""
-        outputs, _, losses = self._forward(state, x, False)
+        outputs, _, losses = self._forward(state, x, False, mask)
         total, per_output, y_pred = self._loss(y, outputs, sw, mask, losses)
         return self._track(state, total, per_output, y, y_pred, sw, mask)
 

@@ -1,0 +1,30 @@
+"""``GlobalMaxPooling2D``: the maximum over all spatial positions of images."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from strata.layers.pooling.base_global_pooling import BaseGlobalPooling
+
+
+class GlobalMaxPooling2D(BaseGlobalPooling):
+    """Global max pooling (``keras.layers.GlobalMaxPooling2D``, alias ``GlobalMaxPool2D``).
+
+    Args:
+        data_format: ``"channels_last"`` or ``"channels_first"`` (default: the global
+            ``image_data_format()``); with channels first the spatial axes are ``2..``.
+        keepdims: keep the spatial axes with length 1 instead of returning ``(batch, channels)``.
+
+    Example:
+        >>> GlobalMaxPooling2D().compute_output_shape((None, 7, 7, 4))
+        (None, 4)
+    """
+
+    _rank = 2
+    _mode = "max"
+
+    def __init__(self, data_format: str | None = None, keepdims: bool = False, **kwargs: Any) -> None:
+        super().__init__(data_format=data_format, keepdims=keepdims, **kwargs)
+
+
+GlobalMaxPool2D = GlobalMaxPooling2D
