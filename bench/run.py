@@ -23,9 +23,15 @@ HERE = pathlib.Path(__file__).resolve().parent
 DEFAULT_DATA = HERE.parent.parent / "shared" / "datasets"
 
 
-def run_once(library: str, workload: str, data_dir: str, env: dict) -> dict:
+TF_PYTHON = HERE / ".venv-tf" / "bin" / "python"
+# Workloads also run on Keras's TensorFlow backend (the fastest Keras on CPU for convolutions).
+TF_WORKLOADS = ("mnist_cnn", "cats_folder")
+
+
+def run_once(library: str, workload: str, data_dir: str, env: dict, tf_python: str = str(TF_PYTHON)) -> dict:
     started = time.perf_counter()
-    out = subprocess.run([sys.executable, str(HERE / "workload.py"), library, workload, "--data-dir", data_dir],
+    python = tf_python if library == "keras-tf" else sys.executable
+    out = subprocess.run([python, str(HERE / "workload.py"), library, workload, "--data-dir", data_dir],
                          capture_output=True, text=True, env=env, check=True)
     result = json.loads(out.stdout.strip().splitlines()[-1])
     result["process"] = time.perf_counter() - started
@@ -36,12 +42,12 @@ def median_of(runs: list[dict]) -> dict:
     return {key: statistics.median(r[key] for r in runs) for key in runs[0]}
 
 
-def measure(library: str, workload: str, data_dir: str, repeats: int) -> dict:
+def measure(library: str, workload: str, data_dir: str, repeats: int, tf_python: str = str(TF_PYTHON)) -> dict:
     cold, warm = [], []
     for _ in range(repeats):
         with tempfile.TemporaryDirectory() as home:
             env = dict(os.environ, STRATA_HOME=home, KERAS_HOME=home)
-            cold.append(run_once(library, workload, data_dir, env))
+            cold.append(run_once(library, workload, data_dir, env, tf_python))
             if library == "strata":
                 warm.append(run_once(library, workload, data_dir, env))
     return {"cold": median_of(cold), "warm": median_of(warm or cold)}
@@ -51,16 +57,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data-dir", default=str(DEFAULT_DATA))
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--tf-python", default=str(TF_PYTHON),
+                        help="Python of a venv with tensorflow-cpu and keras, for the Keras-TF rows "
+                             "(e.g. python -m venv bench/.venv-tf && bench/.venv-tf/bin/pip install "
+                             "tensorflow-cpu keras pandas pillow); rows are skipped when it is missing")
     parser.add_argument("--only", default="import,iris,iris_validation,iris_callbacks,auto_mpg,xor,mnist_mlp,"
-                                          "mnist_mlp_callbacks,mnist_mlp_per_step")
+                                          "mnist_mlp_callbacks,mnist_mlp_per_step,mnist_cnn,cats_folder")
     args = parser.parse_args()
     rows = []
     for workload in args.only.split(","):
-        repeats = 1 if workload.startswith("mnist") else args.repeats
-        results = {lib: measure(lib, workload, args.data_dir, repeats) for lib in ("strata", "keras")}
+        repeats = 1 if workload.startswith("mnist") or workload in TF_WORKLOADS else args.repeats
+        libraries = ["strata", "keras"]
+        if workload in TF_WORKLOADS and os.path.exists(args.tf_python):
+            libraries.append("keras-tf")
+        if workload == "cats_folder":
+            libraries.remove("keras")  # Keras-JAX reads folders only through grain or TensorFlow
+        results = {lib: measure(lib, workload, args.data_dir, repeats, args.tf_python) for lib in libraries}
         rows.append((workload, results))
         print(json.dumps({workload: results}), file=sys.stderr, flush=True)
-    print(f"{'workload':<22}{'metric':<26}{'strata':>10}{'keras':>10}{'ratio':>8}")
+    print(f"{'workload':<22}{'metric':<26}{'strata':>10}{'peer':>10}{'ratio':>8}")
     for workload, results in rows:
         s, k = results["strata"], results.get("keras")
         metrics = {
@@ -76,6 +91,8 @@ def main() -> None:
             "iris_validation": [("epoch ms (validation)", "warm", "epoch")],
             "iris_callbacks": [("epoch ms (ES+MC+CSV)", "warm", "epoch"), ("process s, cold", "cold", "process")],
             "mnist_mlp_callbacks": [("epoch s (ES+MC+CSV)", "cold", "epoch")],
+            "mnist_cnn": [("epoch s", "cold", "epoch"), ("compile s", "cold", "compile")],
+            "cats_folder": [("images/s (inverse ratio)", "cold", "images_per_s"), ("epoch s", "cold", "epoch")],
         }.get(workload)
         if metrics is None:
             metrics = [("process s, cold", "cold", "process"), ("process s, warm", "warm", "process"),
@@ -83,9 +100,13 @@ def main() -> None:
         for label, temp, key in metrics:
             scale = 1000.0 if "ms" in label else 1.0
             sv = s[temp][key] * scale
-            kv = k["cold"][key] * scale if k else float("nan")
-            ratio = kv / sv if k else float("nan")
-            print(f"{workload:<22}{label:<26}{sv:>10.3f}{kv:>10.3f}{ratio:>7.2f}x")
+            for peer in ("keras", "keras-tf"):
+                if peer not in results:
+                    continue
+                pv = results[peer]["cold"][key] * scale
+                ratio = sv / pv if key == "images_per_s" else pv / sv  # > 1: strata is faster
+                name = workload if peer == "keras" else f"{workload} vs TF"
+                print(f"{name:<22}{label:<26}{sv:>10.3f}{pv:>10.3f}{ratio:>7.2f}x")
     measured = dict(rows)
     if "mnist_mlp" in measured and "mnist_mlp_per_step" in measured:
         # What a per-batch callback costs: its epoch minus the plain epoch, per step.

@@ -1,8 +1,9 @@
 """One benchmark workload in one fresh process, for strata or real Keras; prints a JSON line.
 
 Usage: python bench/workload.py LIBRARY WORKLOAD [--data-dir DIR]
-  LIBRARY:  strata | keras          (keras runs on its JAX backend)
-  WORKLOAD: iris | auto_mpg | xor | mnist_mlp | import
+  LIBRARY:  strata | keras | keras-tf   (keras runs on its JAX backend, keras-tf on TensorFlow: run that
+            one with the Python of a venv that has tensorflow-cpu, see run.py --tf-python)
+  WORKLOAD: iris | auto_mpg | xor | mnist_mlp | mnist_cnn | cats_folder | import | ...
 
 Timings: ``process`` is measured by the caller; here ``total`` runs from before model construction
 to the end of fit, ``startup`` is build + first epoch minus one steady epoch, ``epoch`` the median of
@@ -33,13 +34,15 @@ def training_callbacks(lib) -> list:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("library", choices=["strata", "keras"])
+    parser.add_argument("library", choices=["strata", "keras", "keras-tf"])
     parser.add_argument("workload", choices=["iris", "auto_mpg", "xor", "mnist_mlp", "import", "mnist_mlp_per_step",
-                                             "mnist_mlp_callbacks", "iris_callbacks", "iris_validation"])
+                                             "mnist_mlp_callbacks", "iris_callbacks", "iris_validation",
+                                             "mnist_cnn", "cats_folder"])
     parser.add_argument("--data-dir", default=os.environ.get("STRATA_DATASETS_DIR"))
+    parser.add_argument("--folder", default=None, help="cats_folder: the image folder (made if missing)")
     args = parser.parse_args()
-    if args.library == "keras":
-        os.environ["KERAS_BACKEND"] = "jax"
+    if args.library.startswith("keras"):
+        os.environ["KERAS_BACKEND"] = "tensorflow" if args.library == "keras-tf" else "jax"
         import keras as lib
     else:
         import strata as lib
@@ -67,6 +70,9 @@ def main() -> None:
     layers = lib.layers
     data_dir = args.data_dir
     callbacks = []
+    if args.workload in ("mnist_cnn", "cats_folder"):
+        print(json.dumps(image_workload(lib, args, imported)))
+        return
     if args.workload in ("iris", "iris_callbacks", "iris_validation"):
         df = pd.read_csv(os.path.join(data_dir, "iris", "iris.csv"), na_values=["NA", "?"])
         x = df[["sepal_l", "sepal_w", "petal_l", "petal_w"]].values.astype("float32")
@@ -133,6 +139,65 @@ def main() -> None:
     model.predict(x, verbose=0)
     result["predict_cold"] = time.perf_counter() - started
     print(json.dumps(result))
+
+
+def image_workload(lib, args, imported: float) -> dict:
+    """The course CNN on MNIST (batch 32, rmsprop), or the cats-vs-dogs program on a JPEG folder.
+
+    Two epochs: ``first`` includes tracing and compiling, ``epoch`` is the second; ``compile`` is
+    their difference.  ``cats_folder`` also reports training images per second of the second epoch.
+    """
+    import numpy as np
+
+    layers = lib.layers
+    times: list[float] = []
+
+    class Timer(lib.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            self.start = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            times.append(time.perf_counter() - self.start)
+
+    start = time.perf_counter()
+    if args.workload == "mnist_cnn":
+        with np.load(os.path.join(args.data_dir, "mnist", "mnist.npz")) as d:
+            x, y = d["x_train"].reshape(-1, 28, 28, 1).astype("float32") / 255, d["y_train"]
+        model = lib.Sequential([
+            layers.Input((28, 28, 1)), layers.Conv2D(32, 3, activation="relu"), layers.MaxPooling2D(2),
+            layers.Conv2D(64, 3, activation="relu"), layers.MaxPooling2D(2),
+            layers.Conv2D(128, 3, activation="relu"), layers.Flatten(), layers.Dense(10, activation="softmax")])
+        model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        model.fit(x, y, epochs=2, batch_size=32, verbose=0, callbacks=[Timer()])
+        images = len(x)
+    else:
+        folder = args.folder or os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "cats_folder")
+        if not os.path.isdir(folder):
+            sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples"))
+            import cats_vs_dogs
+
+            cats_vs_dogs.make_demo_folder(folder, per_class=1000, size=(300, 400))
+        kwargs = {} if args.library != "keras" else {"format": "grain"}
+        start = time.perf_counter()
+        train_ds = lib.utils.image_dataset_from_directory(folder, image_size=(180, 180), batch_size=32,
+                                                          seed=1, verbose=False, **kwargs)
+        if args.library == "keras-tf":
+            import tensorflow as tf
+
+            train_ds = train_ds.prefetch(tf.data.AUTOTUNE)
+        augment = lib.Sequential([layers.RandomFlip("horizontal"), layers.RandomRotation(0.1),
+                                  layers.RandomZoom(0.2)])
+        model = lib.Sequential([
+            lib.Input(shape=(180, 180, 3)), augment, layers.Rescaling(1.0 / 255),
+            layers.Conv2D(32, 3, activation="relu"), layers.MaxPooling2D(2),
+            layers.Conv2D(64, 3, activation="relu"), layers.MaxPooling2D(2),
+            layers.Flatten(), layers.Dropout(0.5), layers.Dense(1, activation="sigmoid")])
+        model.compile(loss="binary_crossentropy", optimizer="rmsprop", metrics=["accuracy"])
+        model.fit(train_ds, epochs=2, verbose=0, callbacks=[Timer()])
+        images = 2000
+    total = time.perf_counter() - start
+    return {"import": imported, "total": total, "first": times[0], "epoch": times[1],
+            "compile": times[0] - times[1], "images_per_s": images / times[1]}
 
 
 if __name__ == "__main__":
