@@ -90,7 +90,7 @@ class FitRun:
         callbacks = self.callbacks
         full_epochs = self.steps == -(-self.total // self.batch_size)
         val_in_memory = self.val_data is None or isinstance(self.val_data, tuple)
-        return (full_epochs and val_in_memory and self.validation_freq == 1 and not callbacks.needs_each_epoch
+        return (full_epochs and val_in_memory and not self.programs.per_step and self.validation_freq == 1 and not callbacks.needs_each_epoch
                 and not callbacks.needs_train_batches and not getattr(self.model, "run_eagerly", False)
                 and not (self.verbose == 1 and progbar.detect_display() != "log"))
 
@@ -166,7 +166,8 @@ class FitRun:
     # -- steps mode --------------------------------------------------------------------------------
     def _run_epochs_stepwise(self) -> dict | None:
         model, callbacks = self.model, self.callbacks
-        program = self.programs.train_steps(self.batch_size)
+        programs = self.programs
+        program = programs.train_step_at(self.batch_size) if programs.per_step else programs.train_steps(self.batch_size)
         per_batch = callbacks.needs_train_batches
         logs = None
         for epoch in range(self.initial_epoch, self.epochs):
@@ -207,7 +208,7 @@ class FitRun:
                 callbacks.on_train_batch_begin(lo)
                 self._reread_state(keep_accumulators=True)
             started = time.perf_counter()
-            self.state, device_logs = dispatch(model, program, self.state, self.data, perm, np.int32(lo), np.int32(hi))
+            self.state, device_logs = self._advance(program, perm, lo, hi)
             model._pending_state = self.state
             if per_batch or progress or hi == self.steps:
                 logs = to_floats(device_logs)
@@ -225,6 +226,16 @@ class FitRun:
         return dict(logs)
 
 
+    def _advance(self, program: Any, perm: Any, lo: int, hi: int) -> tuple[dict, dict]:
+        """Run batches ``lo..hi-1``: one looped dispatch, or one dispatch per step (``per_step``)."""
+        if not self.programs.per_step:
+            return dispatch(self.model, program, self.state, self.data, perm, np.int32(lo), np.int32(hi))
+        state, device_logs = self.state, None
+        for i in range(lo, hi):
+            state, device_logs = dispatch(self.model, program, state, self.data, perm, np.int32(i))
+        return state, device_logs
+
+
 def run_evaluation(model: Any, programs: Any, data: tuple, batch_size: int, callbacks: Any = None,
                    verbose: int = 0, inside_fit: bool = False) -> dict:
     """Loss and metrics over ``data``; with ``inside_fit`` it reuses fit's callbacks silently."""
@@ -236,7 +247,7 @@ def run_evaluation(model: Any, programs: Any, data: tuple, batch_size: int, call
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=model,
                                      verbose=verbose, epochs=1, steps=steps)
     per_batch = callback_list.needs_test_batches
-    program = programs.test_steps(batch_size)
+    program = programs.test_step_at(batch_size) if programs.per_step else programs.test_steps(batch_size)
     trackers, metrics = programs.fresh_accumulators()
     acc = {"trackers": trackers, "metrics": metrics}
     params = model._params(model._variable_split()) if model._pending_state is None else {
@@ -248,7 +259,11 @@ def run_evaluation(model: Any, programs: Any, data: tuple, batch_size: int, call
         hi = min(steps, lo + chunk)
         if per_batch:
             callback_list.on_test_batch_begin(lo)
-        acc, device_logs = dispatch(model, program, acc, params, data, np.int32(lo), np.int32(hi))
+        if programs.per_step:
+            for i in range(lo, hi):
+                acc, device_logs = dispatch(model, program, acc, params, data, np.int32(i))
+        else:
+            acc, device_logs = dispatch(model, program, acc, params, data, np.int32(lo), np.int32(hi))
         logs = to_floats(device_logs)
         if per_batch or (verbose == 1 and not inside_fit):
             callback_list.on_test_batch_end(hi - 1, logs)

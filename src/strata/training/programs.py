@@ -121,6 +121,7 @@ class Programs:
         if compile_loss.multi_output:
             self.tracker_names += [f"{name}_loss" for name in compile_loss.output_names]
         self.log_names = sorted(self.tracker_names + compile_metrics.names)
+        self.per_step = steps_in_loops_are_slow(model)
         self._jitted: dict[Any, Any] = {}
 
     # -- pure pieces -----------------------------------------------------------------------------
@@ -228,6 +229,39 @@ class Programs:
         return self._jit(("test_steps", batch_size), run, donate=(0,),
                          outputs=lambda acc, *_: (acc, dict.fromkeys(self.log_names, 0)))
 
+    def train_step_at(self, batch_size: int) -> Any:
+        """``(state, data, perm, i) -> (state, logs)``: batch ``i`` of an epoch, one step, no loop.
+
+        The form for models whose steps run slower inside a loop (:func:`steps_in_loops_are_slow`):
+        one dispatch per step, the batch gathered from the device-resident data.
+        """
+        def run(state: dict, data: tuple, perm: Any, i: Any) -> tuple[dict, dict]:
+            TRACE_COUNTS["train_step_at"] += 1
+            total = jax.tree_util.tree_leaves(data[0])[0].shape[0]
+            start = i * batch_size
+            xb, yb, swb, mask = self._batch(data, lax.dynamic_slice(perm, (start,), (batch_size,)), start,
+                                            batch_size, total)
+            state = self.train_step(state, xb, yb, swb, mask)
+            return state, self.logs(state)
+
+        return self._jit(("train_step_at", batch_size), run, donate=(0,),
+                         outputs=lambda state, *_: (state, dict.fromkeys(self.log_names, 0)))
+
+    def test_step_at(self, batch_size: int) -> Any:
+        """``(accumulators, params, data, i) -> (accumulators, logs)``: batch ``i``, no loop."""
+        def run(acc: dict, params: dict, data: tuple, i: Any) -> tuple[dict, dict]:
+            TRACE_COUNTS["test_step_at"] += 1
+            total = jax.tree_util.tree_leaves(data[0])[0].shape[0]
+            start = i * batch_size
+            rows = jnp.minimum(start + jnp.arange(batch_size, dtype=jnp.int32), total - 1)
+            xb, yb, swb, mask = self._batch(data, rows, start, batch_size, total)
+            state = self.test_step(dict(params, **acc), xb, yb, swb, mask)
+            acc = {"metrics": state["metrics"], "trackers": state["trackers"]}
+            return acc, self.logs(state)
+
+        return self._jit(("test_step_at", batch_size), run, donate=(0,),
+                         outputs=lambda acc, *_: (acc, dict.fromkeys(self.log_names, 0)))
+
     def train_batch(self) -> Any:
         """``(state, x, y, sample_weight, mask) -> (state, logs)``: one step on a streamed batch.
 
@@ -330,6 +364,22 @@ def predict_function(model: Any) -> Any:
     while len(_PREDICT_CACHE) > _CACHE_SIZE:
         _PREDICT_CACHE.popitem(last=False)
     return fn
+
+
+def steps_in_loops_are_slow(model: Any) -> bool:
+    """Whether ``model``'s steps should be dispatched one by one rather than looped on the device.
+
+    On the CPU, XLA compiles a convolution's weight gradient inside a loop body with a slow layout
+    (jax-ml/jax#12868): measured on the course MNIST CNN, a step in ``lax.fori_loop`` took 1.5x (with
+    strata's patch-matrix convolutions) to 8x (XLA's) the time of the same step dispatched alone, while
+    dense and recurrent steps run fastest looped.  So models with convolutions run one step per
+    dispatch on the CPU (``bench/run.py``'s ``mnist_cnn`` row).
+    """
+    from strata.layers.convolutional.conv_layer import ConvLayer
+
+    if jax.default_backend() != "cpu":
+        return False
+    return any(isinstance(layer, ConvLayer) for layer in model._flat_layers())
 
 
 def _mentions_ids(key: Any) -> bool:

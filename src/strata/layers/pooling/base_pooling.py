@@ -19,6 +19,7 @@ from jax import lax
 
 from strata.layers import conv_utils
 from strata.layers.layer import Layer
+from strata.layers.pooling import tiled_pooling
 
 _LAYOUTS = {
     ("channels_last", 1): "batch, steps, features",
@@ -106,6 +107,11 @@ class BasePooling(Layer):
         self.compute_output_shape(inputs.shape)  # rank and size checks, before XLA sees the shapes
         window, strides = self._window(self.pool_size), self._window(self.strides)
         padding = self._padding.upper()
+        if tiled_pooling.tiles_input(self.pool_size, self.strides, self._padding):
+            rank = len(self.pool_size)
+            axes = tuple(range(1, rank + 1)) if self.data_format == "channels_last" else tuple(range(2, rank + 2))
+            pool = tiled_pooling.max_pool if self._mode == "max" else tiled_pooling.average_pool
+            return pool(inputs, self.pool_size, axes)
         if self._mode == "max":
             floating = jnp.issubdtype(inputs.dtype, jnp.floating)
             lowest = np.asarray(-np.inf if floating else jnp.iinfo(inputs.dtype).min, inputs.dtype)
