@@ -67,6 +67,10 @@ class Variable:
         array([4., 6.], dtype=float32)
     """
 
+    assignments = 0
+    """How many ``assign`` calls changed a stored value in this process (a version number: ``fit``
+    re-reads its state after a per-batch callback only when the callback assigned something)."""
+
     def __init__(
         self,
         initializer: Any,
@@ -143,6 +147,7 @@ class Variable:
             scope.record(self, value)
         else:
             self._value = value
+            Variable.assignments += 1
         return self
 
     def assign_add(self, value: Any) -> "Variable":

@@ -23,6 +23,7 @@ import numpy as np
 
 from strata.callbacks.callback_list import CallbackList
 from strata.callbacks.progbar_logger import ProgbarLogger
+from strata.core.variable import Variable
 from strata.training.programs import EPOCH_BUFFER, epoch_permutation, predict_function, seed_generators
 from strata.utils import progbar
 
@@ -167,8 +168,10 @@ class FitRun:
     def _run_epochs_stepwise(self) -> dict | None:
         model, callbacks = self.model, self.callbacks
         programs = self.programs
-        program = programs.train_step_at(self.batch_size) if programs.per_step else programs.train_steps(self.batch_size)
         per_batch = callbacks.needs_train_batches
+        # One step per dispatch (no device loop) when steps are slow in loops or run one at a time.
+        self._looped = not (programs.per_step or per_batch)
+        program = programs.train_steps(self.batch_size) if self._looped else programs.train_step_at(self.batch_size)
         logs = None
         for epoch in range(self.initial_epoch, self.epochs):
             callbacks.on_epoch_begin(epoch)
@@ -205,8 +208,10 @@ class FitRun:
             hi = min(self.steps, lo + chunk)
             if per_batch:
                 model._sync_training_state()
+                version = Variable.assignments
                 callbacks.on_train_batch_begin(lo)
-                self._reread_state(keep_accumulators=True)
+                if Variable.assignments != version:  # the callback changed weights or hyperparameters
+                    self._reread_state(keep_accumulators=True)
             started = time.perf_counter()
             self.state, device_logs = self._advance(program, perm, lo, hi)
             model._pending_state = self.state
@@ -228,7 +233,7 @@ class FitRun:
 
     def _advance(self, program: Any, perm: Any, lo: int, hi: int) -> tuple[dict, dict]:
         """Run batches ``lo..hi-1``: one looped dispatch, or one dispatch per step (``per_step``)."""
-        if not self.programs.per_step:
+        if self._looped:
             return dispatch(self.model, program, self.state, self.data, perm, np.int32(lo), np.int32(hi))
         state, device_logs = self.state, None
         for i in range(lo, hi):
