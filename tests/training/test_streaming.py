@@ -243,3 +243,19 @@ def test_a_long_stream_holds_a_bounded_number_of_batches():
     model.fit(batches(10_000), epochs=1, shuffle=False, verbose=0)
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     assert grown_mb < 200, f"peak memory grew by {grown_mb:.0f} MB over 10 GB of batches"
+
+
+def test_grain_datasets_train_like_arrays():
+    """Keras's TF-free dataset format: a Grain MapDataset (has a length) and an IterDataset (has none)."""
+    grain = pytest.importorskip("grain")
+    strata.utils.set_random_seed(1)
+    arrays = _model()
+    expected = arrays.fit(X, Y, epochs=2, batch_size=32, shuffle=False, verbose=0).history
+    source = grain.MapDataset.source(np.arange(100)).map(lambda i: (X[i], Y[i])).batch(32)
+    for dataset in (source, source.to_iter_dataset()):
+        strata.utils.set_random_seed(1)
+        model = _model()
+        with pytest.warns(UserWarning, match="was provided as a grain.Dataset"):
+            history = model.fit(dataset, epochs=2, verbose=0).history
+        assert history == expected
+        assert _same_weights(arrays, model)
