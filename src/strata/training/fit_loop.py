@@ -167,17 +167,15 @@ class FitRun:
     # -- steps mode --------------------------------------------------------------------------------
     def _run_epochs_stepwise(self) -> dict | None:
         model, callbacks = self.model, self.callbacks
-        programs = self.programs
-        per_batch = callbacks.needs_train_batches
-        # One step per dispatch (no device loop) when steps are slow in loops or run one at a time.
-        self._looped = not (programs.per_step or per_batch)
-        program = programs.train_steps(self.batch_size) if self._looped else programs.train_step_at(self.batch_size)
         logs = None
         for epoch in range(self.initial_epoch, self.epochs):
             callbacks.on_epoch_begin(epoch)
             self._reread_state()
-            perm = epoch_permutation(self.key, epoch, self.total, self.batch_size, self.shuffle)
-            logs = self._run_epoch_chunks(program, perm, per_batch)
+            epoch_logs = self._train_epoch(epoch)
+            if epoch_logs is None:  # a stream with nothing left (Keras's warning was given)
+                model.stop_training = True
+                break
+            logs = epoch_logs
             if self._validates(epoch):
                 from strata.training.stream_loop import validation_logs
 
@@ -189,6 +187,15 @@ class FitRun:
                 break
         return logs
 
+    def _train_epoch(self, epoch: int) -> dict | None:
+        """The training steps of one epoch over the device-resident arrays; their last logs."""
+        programs, per_batch = self.programs, self.callbacks.needs_train_batches
+        # One step per dispatch (no device loop) when steps are slow in loops or run one at a time.
+        self._looped = not (programs.per_step or per_batch)
+        program = programs.train_steps(self.batch_size) if self._looped else programs.train_step_at(self.batch_size)
+        perm = epoch_permutation(self.key, epoch, self.total, self.batch_size, self.shuffle)
+        return self._run_epoch_chunks(program, perm, per_batch)
+
     def _reread_state(self, keep_accumulators: bool = False) -> None:
         """Take the training state from the variables again, after callbacks could change them.
 
@@ -198,6 +205,20 @@ class FitRun:
         """
         self.model._sync_training_state()
         self.state = self.model._read_state(self.programs, self.state if keep_accumulators else None)
+        self._version = Variable.assignments
+
+    def _before_batch(self, step: int) -> None:
+        """A per-batch callback's turn before step ``step``: it sees the current weights, and what it
+        assigns (weights, learning rate), here or at the previous batch's end, reaches the step."""
+        self.model._sync_training_state()
+        self.callbacks.on_train_batch_begin(step)
+        if Variable.assignments != self._version:
+            self._reread_state(keep_accumulators=True)
+
+    def _after_batch(self, step: int, logs: dict) -> None:
+        self.model._sync_training_state()
+        self._version = Variable.assignments  # the variables hold the state just computed
+        self.callbacks.on_train_batch_end(step, logs)
 
     def _run_epoch_chunks(self, program: Any, perm: Any, per_batch: bool) -> dict:
         model, callbacks = self.model, self.callbacks
@@ -207,29 +228,24 @@ class FitRun:
         while lo < self.steps:
             hi = min(self.steps, lo + chunk)
             if per_batch:
-                model._sync_training_state()
-                version = Variable.assignments
-                callbacks.on_train_batch_begin(lo)
-                if Variable.assignments != version:  # the callback changed weights or hyperparameters
-                    self._reread_state(keep_accumulators=True)
+                self._before_batch(lo)
             started = time.perf_counter()
             self.state, device_logs = self._advance(program, perm, lo, hi)
             model._pending_state = self.state
             if per_batch or progress or hi == self.steps:
                 logs = to_floats(device_logs)
-            if per_batch or progress:
-                if per_batch:
-                    model._sync_training_state()
-                callbacks.on_train_batch_end(hi - 1, logs)
-                if per_batch and model.stop_training:
+            if per_batch:
+                self._after_batch(hi - 1, logs)
+                if model.stop_training:
                     break  # e.g. TerminateOnNaN: the epoch ends here, as in Keras
+            elif progress:
+                callbacks.on_train_batch_end(hi - 1, logs)
             elapsed = time.perf_counter() - started
             if lo > 0 and not per_batch:
                 seconds_per_step = elapsed / (hi - lo)
                 chunk = max(1, min(self.steps, int(_PROGRESS_INTERVAL / max(seconds_per_step, 1e-9))))
             lo = hi
         return dict(logs)
-
 
     def _advance(self, program: Any, perm: Any, lo: int, hi: int) -> tuple[dict, dict]:
         """Run batches ``lo..hi-1``: one looped dispatch, or one dispatch per step (``per_step``)."""

@@ -64,27 +64,8 @@ class StreamFitRun(fit_loop.FitRun):
     def _fusable(self) -> bool:
         return False
 
-    def _run_epochs_stepwise(self) -> dict | None:
-        model, callbacks = self.model, self.callbacks
-        logs = None
-        for epoch in range(self.initial_epoch, self.epochs):
-            callbacks.on_epoch_begin(epoch)
-            self._reread_state()
-            epoch_logs = self._run_epoch()
-            if epoch_logs is None:  # the source had nothing left: Keras's warning was given
-                model.stop_training = True
-                break
-            logs = epoch_logs
-            if self._validates(epoch):
-                logs.update({f"val_{k}": v for k, v in validation_logs(self, self.val_data).items()})
-            logs = dict(sorted(logs.items()))
-            model._sync_training_state()
-            callbacks.on_epoch_end(epoch, logs)
-            if model.stop_training:
-                break
-        return logs
-
-    def _run_epoch(self) -> dict | None:
+    def _train_epoch(self, epoch: int) -> dict | None:
+        """The steps of one epoch of the stream; their last logs (``None``: the stream had none)."""
         model, callbacks = self.model, self.callbacks
         program = self.programs.train_batch()
         per_batch = callbacks.needs_train_batches
@@ -94,15 +75,12 @@ class StreamFitRun(fit_loop.FitRun):
         with Prefetcher(self.source.epoch(), self.preparer.device, _prefetch_depth(self.source)) as batches:
             for batch in batches:
                 if per_batch:
-                    model._sync_training_state()
-                    callbacks.on_train_batch_begin(step)
-                    self._reread_state(keep_accumulators=True)
+                    self._before_batch(step)
                 self.state, device_logs = fit_loop.dispatch(model, program, self.state, batch.x, batch.y,
                                                             batch.sample_weight, batch.mask)
                 model._pending_state = self.state
                 if per_batch:
-                    model._sync_training_state()
-                    callbacks.on_train_batch_end(step, fit_loop.to_floats(device_logs))
+                    self._after_batch(step, fit_loop.to_floats(device_logs))
                     if model.stop_training:
                         break
                 elif progress and time.perf_counter() - reported >= fit_loop._PROGRESS_INTERVAL:
