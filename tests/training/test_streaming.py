@@ -259,3 +259,13 @@ def test_grain_datasets_train_like_arrays():
             history = model.fit(dataset, epochs=2, verbose=0).history
         assert history == expected
         assert _same_weights(arrays, model)
+
+
+def test_array_training_with_streamed_validation_data():
+    strata.utils.set_random_seed(5)
+    expected = _model().fit(X, Y, batch_size=32, epochs=2, shuffle=False, verbose=0,
+                            validation_data=(X, Y)).history
+    strata.utils.set_random_seed(5)
+    history = _model().fit(X, Y, batch_size=32, epochs=2, shuffle=False, verbose=0,
+                           validation_data=Batches()).history
+    assert history == expected

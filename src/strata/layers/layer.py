@@ -13,8 +13,8 @@ know which.  The state bridge (:mod:`strata.core.bridge`) feeds variables from a
 from __future__ import annotations
 
 import contextlib
-import functools
 import contextvars
+import functools
 import inspect
 from collections.abc import Iterator
 from typing import Any
