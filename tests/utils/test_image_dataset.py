@@ -348,3 +348,29 @@ def test_fit_streams_the_dataset(image_tree):
     history = model.fit(train, validation_data=val, epochs=2, verbose=0)
     assert sorted(history.history) == ["accuracy", "loss", "val_accuracy", "val_loss"]
     assert history.params["steps"] == len(train) == 3
+
+
+def test_fit_keeps_the_datasets_own_batch_order(image_tree):
+    """fit(shuffle=True) reorders a plain PyDataset's batches, but a folder dataset orders its own files
+    (reshuffled per epoch when it shuffles, fixed when not), as Keras's datasets do."""
+    import strata
+    from strata import layers
+
+    dataset = make(image_tree, shuffle=False, batch_size=4, verbose=False)
+    order = [labels.tolist() for _, labels in dataset]
+    seen = []
+    original = type(dataset).__getitem__
+
+    def recording_getitem(self, index):
+        images, labels = original(self, index)
+        seen.append(labels.tolist())
+        return images, labels
+
+    model = strata.Sequential([layers.Input((6, 8, 3)), layers.Flatten(), layers.Dense(3, activation="softmax")])
+    model.compile("sgd", "sparse_categorical_crossentropy")
+    type(dataset).__getitem__ = recording_getitem
+    try:
+        model.fit(dataset, epochs=2, verbose=0)  # fit's default shuffle=True
+    finally:
+        type(dataset).__getitem__ = original
+    assert seen[1:] == order + order  # the first read builds the model; then both epochs in file order

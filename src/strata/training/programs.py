@@ -1,7 +1,7 @@
 """The compiled programs behind ``fit``, ``evaluate`` and ``predict``.
 
 Every program is a pure function of a state pytree and device-resident data, jitted once per
-*architecture* (see :func:`structure_signature`): the 100th identical model in a loop reuses the
+*architecture* (see :mod:`strata.training.program_keys`): the 100th identical model in a loop reuses the
 first model's executables.  Steps run inside ``lax.fori_loop`` with dynamic bounds, so one
 executable serves whole epochs, chunks of an epoch, or many epochs at once (DESIGN.md, "Training").
 
@@ -21,8 +21,6 @@ State layout (a dict, donated to the train programs)::
 from __future__ import annotations
 
 import collections
-import json
-import types
 from typing import Any
 
 import jax
@@ -33,6 +31,7 @@ from jax import lax
 from strata.core import bridge
 from strata.core.batch_rows import real_rows
 from strata.core.random import SeedGenerator, step_random
+from strata.training import program_keys
 from strata.training.program_cache import CachedProgram
 
 TRACE_COUNTS: collections.Counter = collections.Counter()
@@ -55,63 +54,13 @@ def seed_generators(model: Any) -> list[SeedGenerator]:
     return found
 
 
-def _layer_signature(layer: Any) -> Any:
-    config = layer.get_config()
-    config.pop("name", None)
-    config.pop("seed", None)  # seeds are inputs of the compiled programs, not part of their structure
-    return (type(layer).__module__, type(layer).__qualname__,
-            json.dumps(config, sort_keys=True, default=str),
-            tuple((v.shape, v.dtype, v.trainable) for v in layer.weights), layer.trainable)
-
-
-def structure_signature(model: Any) -> Any:
-    """A hashable description of everything a trace depends on, or the model's id if unsure.
-
-    Models built only from strata's own layers (Sequential or functional) share programs;
-    subclassed models and models with user-defined layers get programs of their own.
-    """
-    from strata.models.functional import Functional
-    from strata.models.sequential import Sequential
-
-    layers = model._flat_layers()
-    if type(model) not in (Sequential, Functional) or any(
-            not type(layer).__module__.startswith("strata.") for layer in layers):
-        return ("model", id(model))
-    index = {id(layer): i for i, layer in enumerate(layers)}
-    edges = []
-    graph = model._functional if isinstance(model, Sequential) else model
-    if graph is not None:
-        for node in graph._nodes:
-            parents = tuple((index.get(id(t._keras_history[0])), t._keras_history[1], t._keras_history[2])
-                            for t in node.input_tensors)
-            edges.append((index.get(id(node.operation)), parents))
-    return (type(model).__name__, tuple(_layer_signature(layer) for layer in layers), tuple(edges),
-            tuple(tuple(t.shape) for t in model.inputs))
-
-
-def _is_builtin(obj: Any) -> bool:
-    """Whether ``obj`` (a class, function or instance) is defined by strata itself."""
-    module = obj.__module__ if isinstance(obj, (type, types.FunctionType)) else type(obj).__module__
-    return (module or "").startswith("strata.")
-
-
-def optimizer_signature(optimizer: Any) -> Any:
-    if not _is_builtin(optimizer):
-        return ("user", id(optimizer))
-    config = dict(optimizer.get_config())
-    config.pop("name", None)
-    if isinstance(config.get("learning_rate"), float):
-        config.pop("learning_rate")
-    return (type(optimizer).__qualname__, json.dumps(config, sort_keys=True, default=str))
-
-
 class Programs:
     """The jitted train, test and predict programs of one architecture and compile setup."""
 
     def __init__(self, model: Any, compile_loss: Any, compile_metrics: Any, optimizer: Any,
                  key: Any = None) -> None:
         self.model = model
-        self.key = key if key is not None and not _mentions_ids(key) else None
+        self.key = key if key is not None and not program_keys.mentions_ids(key) else None
         self.compile_loss = compile_loss
         self.compile_metrics = compile_metrics
         self.optimizer = optimizer
@@ -342,7 +291,7 @@ _PREDICT_CACHE: "collections.OrderedDict[Any, Any]" = collections.OrderedDict()
 
 def predict_function(model: Any) -> Any:
     """``(trainable, non_trainable, seeds, x) -> outputs``, jitted once per architecture."""
-    key = structure_signature(model)
+    key = program_keys.structure_signature(model)
     fn = _PREDICT_CACHE.get(key)
     if fn is not None:
         _PREDICT_CACHE.move_to_end(key)
@@ -357,7 +306,7 @@ def predict_function(model: Any) -> Any:
         return outputs
 
     fn = jax.jit(run)
-    if not _mentions_ids(key) and hasattr(model, "_outputs_struct_for_cache"):
+    if not program_keys.mentions_ids(key) and hasattr(model, "_outputs_struct_for_cache"):
         structure = model._outputs_struct_for_cache()
         fn = CachedProgram(fn, ("predict", key), lambda *args: jax.tree_util.tree_structure(structure))
     _PREDICT_CACHE[key] = fn
@@ -380,15 +329,6 @@ def steps_in_loops_are_slow(model: Any) -> bool:
     if jax.default_backend() != "cpu":
         return False
     return any(isinstance(layer, ConvLayer) for layer in model._flat_layers())
-
-
-def _mentions_ids(key: Any) -> bool:
-    """Whether a signature contains an object id (user code), which is meaningless in another process."""
-    if isinstance(key, tuple):
-        if len(key) == 2 and key[0] in ("user", "model") and isinstance(key[1], int):
-            return True
-        return any(_mentions_ids(part) for part in key)
-    return False
 
 
 def _padded_range(total: int, batch_size: int) -> Any:
@@ -423,9 +363,7 @@ _padded_range_jit = jax.jit(_padded_range, static_argnums=(0, 1))
 
 def get_programs(model: Any, compile_loss: Any, compile_metrics: Any, optimizer: Any) -> Programs:
     """The cached :class:`Programs` for this architecture and compile setup (LRU)."""
-    trainable_ids = {id(v) for v in model._variable_split()[0]}
-    key = (structure_signature(model), tuple(id(v) in trainable_ids for v in model.weights),
-           compile_loss_signature(compile_loss), compile_metrics.signature(), optimizer_signature(optimizer))
+    key = program_keys.programs_key(model, compile_loss, compile_metrics, optimizer)
     programs = _CACHE.get(key)
     if programs is None:
         programs = Programs(model, compile_loss, compile_metrics, optimizer, key=key)
@@ -435,19 +373,3 @@ def get_programs(model: Any, compile_loss: Any, compile_metrics: Any, optimizer:
     else:
         _CACHE.move_to_end(key)
     return programs
-
-
-def compile_loss_signature(compile_loss: Any) -> Any:
-    parts = []
-    for obj in compile_loss.objects:
-        if obj is None:
-            parts.append(None)
-            continue
-        fn = getattr(obj, "fn", None)
-        if not _is_builtin(obj) or (fn is not None and not _is_builtin(fn)):
-            parts.append(("user", id(obj)))
-            continue
-        parts.append((type(obj).__qualname__, json.dumps(obj.get_config(), sort_keys=True, default=str),
-                      getattr(fn, "__qualname__", None)))
-    names = tuple(compile_loss.output_names) if compile_loss.multi_output else ()  # names only key logs
-    return (tuple(parts), tuple(compile_loss.weights), names)

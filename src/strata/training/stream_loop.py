@@ -13,15 +13,70 @@ import collections
 import time
 from typing import Any
 
+import jax
 import numpy as np
 
 from strata.callbacks.callback_list import CallbackList
-from strata.training import fit_loop
+from strata.core import random as strata_random
+from strata.training import checks, data_adapter, fit_loop, streaming
 from strata.training.programs import predict_function
 from strata.training.streaming import BatchPreparer, Prefetcher, StreamSource
 
 _IN_FLIGHT = 4
 _PREFETCH = 4
+
+
+def fit_streamed(model: Any, x: Any, *, y: Any, sample_weight: Any, shuffle: bool, validation_split: float,
+                 class_weight: dict | None, steps_per_epoch: int | None, validation: Any, val_batch_size: int,
+                 epochs: int, initial_epoch: int, verbose: int, callbacks: Any, validation_freq: Any) -> Any:
+    """``fit`` on a stream of batches (``validation``: arrays, a :class:`StreamValidation` or ``None``)."""
+    streaming.check_arguments(x, y, sample_weight, shuffle, validation_split)
+    source = StreamSource(x, steps_per_epoch, shuffle=shuffle, seed=strata_random.next_seed())
+    programs, preparer = prepare(model, source, class_weight)
+    model.stop_training = False
+    return StreamFitRun(model=model, programs=programs, source=source, preparer=preparer, val_data=validation,
+                        val_batch_size=val_batch_size, epochs=epochs, initial_epoch=initial_epoch,
+                        verbose=verbose, callbacks=callbacks, validation_freq=validation_freq,
+                        shuffle_seed=strata_random.next_seed()).run()
+
+
+def evaluate_streamed(model: Any, x: Any, y: Any, sample_weight: Any, steps: int | None, callbacks: Any,
+                      verbose: int) -> dict:
+    """``evaluate`` on a stream of batches: the logs by name."""
+    streaming.check_arguments(x, y, sample_weight, shuffle=False)
+    source = StreamSource(x, steps)
+    programs, preparer = prepare(model, source)
+    return run_stream_evaluation(model, programs, source, preparer, callbacks=callbacks, verbose=verbose)
+
+
+def predict_streamed(model: Any, x: Any, steps: int | None, callbacks: Any, verbose: int) -> Any:
+    """``predict`` on a stream of batches (targets in the batches are ignored)."""
+    streaming.check_arguments(x, None, None, shuffle=False)
+    source = StreamSource(x, steps)
+    _, preparer = prepare(model, source, needs_targets=False)
+    return run_stream_prediction(model, source, preparer, callbacks=callbacks, verbose=verbose)
+
+
+def prepare(model: Any, source: StreamSource, class_weight: dict | None = None,
+            needs_targets: bool = True) -> tuple[Any, BatchPreparer]:
+    """Build ``model`` and its programs from the stream's first batch, checked like arrays.
+
+    The first batch's size becomes the compiled batch size: shorter batches are padded and
+    masked, so one program serves them all.
+    """
+    preparer = BatchPreparer(model._input_dtypes(), 0, class_weight, needs_targets)
+    x, y, _, rows = preparer.host(source.peek())
+    data_adapter.check_finite(x, "x")
+    if needs_targets:
+        data_adapter.check_finite(y, "y")
+        programs = model._prepare(x, y, rows)
+    else:
+        model._build_from(x, rows)
+        checks.check_input_features(model, data_adapter.leaves(x))
+        programs = None
+    preparer.input_dtypes = model._input_dtypes()
+    preparer.size = rows
+    return programs, preparer
 
 
 class StreamValidation:
@@ -103,6 +158,7 @@ class StreamFitRun(fit_loop.FitRun):
 def validation_logs(run: Any, val_data: Any) -> dict:
     """Validation logs inside ``fit``: streamed batches, or device-resident arrays."""
     if isinstance(val_data, StreamValidation):
+        val_data.preparer.input_dtypes = run.model._input_dtypes()  # known now that the model is built
         return run_stream_evaluation(run.model, run.programs, val_data.source, val_data.preparer,
                                      callbacks=run.callbacks, verbose=0, inside_fit=True)
     return fit_loop.run_evaluation(run.model, run.programs, val_data, run.val_batch_size,
@@ -143,8 +199,6 @@ def run_stream_evaluation(model: Any, programs: Any, source: StreamSource, prepa
 def run_stream_prediction(model: Any, source: StreamSource, preparer: BatchPreparer, callbacks: Any = None,
                           verbose: int = 0) -> Any:
     """Model outputs for every batch of one pass of ``source``, concatenated."""
-    import jax
-
     callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=model, verbose=verbose,
                                  epochs=1, steps=source.steps_per_epoch)
     function = predict_function(model)

@@ -76,7 +76,7 @@ def check_arguments(x: Any, y: Any, sample_weight: Any, shuffle: bool, validatio
             f"validation_split={validation_split}. Pass the validation batches as `validation_data=` "
             "instead (e.g. a second dataset from `image_dataset_from_directory(..., subset='validation')`)."
         )
-    if shuffle and kind != "PyDataset" or shuffle and isinstance(x, PyDataset) and _num_batches(x) is None:
+    if shuffle and (kind != "PyDataset" or _num_batches(x) is None):
         what = {"PyDataset": "PyDataset is expected to already be shuffled.",
                 "generator": "generator is expected to yield already-shuffled data."}.get(
             kind, "dataset is expected to already be shuffled.")
@@ -128,17 +128,17 @@ class StreamSource:
         steps: ``steps_per_epoch`` (or ``steps``/``validation_steps``), or ``None``.
         shuffle: shuffle a finite PyDataset's batch order every epoch (from ``seed``).
         seed: the seed of that order.
-        class_weight: ``{class: weight}`` turned into per-sample weights of each batch.
     """
 
-    def __init__(self, source: Any, steps: int | None = None, shuffle: bool = False, seed: int = 0,
-                 class_weight: dict | None = None) -> None:
+    def __init__(self, source: Any, steps: int | None = None, shuffle: bool = False, seed: int = 0) -> None:
         self.source = source
         self.steps = None if steps is None else int(steps)
         self.length = _num_batches(source)
-        self.shuffle = shuffle and isinstance(source, PyDataset) and self.length is not None
+        # A finite PyDataset's batches are reordered, as Keras does, unless the dataset orders its own
+        # samples every epoch (image_dataset_from_directory's, like Keras's tf.data/Grain datasets).
+        self.shuffle = (shuffle and isinstance(source, PyDataset) and self.length is not None
+                        and not getattr(source, "orders_itself", False))
         self.seed = seed
-        self.class_weight = class_weight
         self._iterator: Iterator | None = None
         self._seen = 0
         self._passes = 0

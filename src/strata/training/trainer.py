@@ -231,17 +231,12 @@ class Trainer:
         batch_size = _check_batch_size(batch_size)
         verbose = 1 if verbose == "auto" else verbose
         if streaming.is_streamed(x):
-            streaming.check_arguments(x, y, sample_weight, shuffle, validation_split)
-            source = streaming.StreamSource(x, steps_per_epoch, shuffle=shuffle, seed=strata_random.next_seed(),
-                                            class_weight=class_weight)
-            programs, preparer = self._prepare_stream(source, class_weight)
-            val = self._validation_data(validation_data, validation_steps)
-            self.stop_training = False
-            return stream_loop.StreamFitRun(
-                model=self, programs=programs, source=source, preparer=preparer, val_data=val,
+            return stream_loop.fit_streamed(
+                self, x, y=y, sample_weight=sample_weight, shuffle=shuffle, validation_split=validation_split,
+                class_weight=class_weight, steps_per_epoch=steps_per_epoch,
+                validation=self._validation_data(validation_data, validation_steps),
                 val_batch_size=validation_batch_size or batch_size, epochs=epochs, initial_epoch=initial_epoch,
-                verbose=verbose, callbacks=callbacks, validation_freq=validation_freq,
-                shuffle_seed=strata_random.next_seed()).run()
+                verbose=verbose, callbacks=callbacks, validation_freq=validation_freq)
         x = self._prepare_x(x)
         y = data_adapter.cast_targets(data_adapter.to_structure(y, "y"))
         sample_weight = None if sample_weight is None else data_adapter.to_numpy(sample_weight, "sample_weight")
@@ -293,27 +288,6 @@ class Trainer:
         data_adapter.num_samples(vx, vy, vsw)
         return (vx, vy, vsw)
 
-    def _prepare_stream(self, source: Any, class_weight: dict | None = None,
-                        needs_targets: bool = True) -> tuple[Any, Any]:
-        """Build the model and its programs from a stream's first batch (checked like arrays).
-
-        The first batch's size becomes the compiled batch size: shorter batches are padded and
-        masked, so one program serves them all.
-        """
-        preparer = streaming.BatchPreparer(self._input_dtypes(), 0, class_weight, needs_targets)
-        x, y, _, rows = preparer.host(source.peek())
-        data_adapter.check_finite(x, "x")
-        if needs_targets:
-            data_adapter.check_finite(y, "y")
-            programs = self._prepare(x, y, rows)
-        else:
-            self._build_from(x, rows)
-            checks.check_input_features(self, data_adapter.leaves(x))
-            programs = None
-        preparer.input_dtypes = self._input_dtypes()
-        preparer.size = rows
-        return programs, preparer
-
     # -- evaluate ----------------------------------------------------------------------------------
     def evaluate(self, x: Any = None, y: Any = None, batch_size: int | None = None, verbose: Any = "auto",
                  sample_weight: Any = None, steps: int | None = None, callbacks: Any = None,
@@ -324,11 +298,7 @@ class Trainer:
         batch_size = _check_batch_size(batch_size)
         verbose = 1 if verbose == "auto" else verbose
         if streaming.is_streamed(x):
-            streaming.check_arguments(x, y, sample_weight, shuffle=False)
-            source = streaming.StreamSource(x, steps)
-            programs, preparer = self._prepare_stream(source)
-            logs = stream_loop.run_stream_evaluation(self, programs, source, preparer, callbacks=callbacks,
-                                                     verbose=verbose)
+            logs = stream_loop.evaluate_streamed(self, x, y, sample_weight, steps, callbacks, verbose)
             return self._format_logs(logs, return_dict)
         x = self._prepare_x(x)
         y = data_adapter.cast_targets(data_adapter.to_structure(y, "y"))
@@ -364,11 +334,7 @@ class Trainer:
         self._sync_training_state()
         batch_size = _check_batch_size(batch_size)
         if streaming.is_streamed(x):
-            streaming.check_arguments(x, None, None, shuffle=False)
-            source = streaming.StreamSource(x, steps)
-            _, preparer = self._prepare_stream(source, needs_targets=False)
-            return stream_loop.run_stream_prediction(self, source, preparer, callbacks=callbacks,
-                                                     verbose=1 if verbose == "auto" else verbose)
+            return stream_loop.predict_streamed(self, x, steps, callbacks, 1 if verbose == "auto" else verbose)
         x = self._prepare_x(x)
         self._build_from(x, batch_size)
         checks.check_input_features(self, data_adapter.leaves(x))

@@ -71,6 +71,10 @@ class ImageFolderDataset(PyDataset):
         0
     """
 
+    orders_itself = True
+    """``fit`` keeps this dataset's batch order: the dataset reshuffles its files every epoch itself
+    (``shuffle=True``) or keeps their order (``shuffle=False``), as Keras's datasets do."""
+
     def __init__(self, file_paths: Sequence[str], labels: Sequence[int] | None, label_mode: str | None,
                  class_names: Sequence[str] | None, image_size: tuple[int, int], num_channels: int,
                  interpolation: str, data_format: str, crop_to_aspect_ratio: bool = False,
