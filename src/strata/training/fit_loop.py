@@ -48,7 +48,7 @@ def dispatch(model: Any, program: Any, *args: Any) -> Any:
 class FitRun:
     """One call of ``fit``: the data, the programs, the callbacks and the epoch loop."""
 
-    def __init__(self, *, model: Any, programs: Any, data: tuple, val_data: Any, batch_size: int,
+    def __init__(self, *, model: Any, programs: Any, data: tuple | None, val_data: Any, batch_size: int,
                  val_batch_size: int, epochs: int, initial_epoch: int, steps: int, shuffle: bool,
                  verbose: int, callbacks: Any, validation_freq: Any, shuffle_seed: int) -> None:
         self.model = model
@@ -65,7 +65,7 @@ class FitRun:
         self.validation_freq = validation_freq
         self.shuffle_seed = int(shuffle_seed)
         self.key = np.int32(shuffle_seed)
-        self.total = jax.tree_util.tree_leaves(data[0])[0].shape[0]
+        self.total = None if data is None else jax.tree_util.tree_leaves(data[0])[0].shape[0]
         self.callbacks = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=model,
                                       verbose=verbose, epochs=self.epochs, steps=steps)
         self.state: dict | None = None

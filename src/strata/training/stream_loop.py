@@ -95,26 +95,10 @@ def _prefetch_depth(source: StreamSource) -> int:
 class StreamFitRun(fit_loop.FitRun):
     """One call of ``fit`` on streamed batches: epochs of per-step dispatches."""
 
-    def __init__(self, *, model: Any, programs: Any, source: StreamSource, preparer: BatchPreparer,
-                 val_data: Any, val_batch_size: int, epochs: int, initial_epoch: int, verbose: int,
-                 callbacks: Any, validation_freq: Any, shuffle_seed: int) -> None:
-        self.model = model
-        self.programs = programs
+    def __init__(self, *, source: StreamSource, preparer: BatchPreparer, **run: Any) -> None:
+        super().__init__(data=None, batch_size=0, steps=source.steps_per_epoch, shuffle=False, **run)
         self.source = source
         self.preparer = preparer
-        self.val_data = val_data
-        self.val_batch_size = val_batch_size
-        self.epochs = int(epochs)
-        self.initial_epoch = int(initial_epoch)
-        self.steps = source.steps_per_epoch
-        self.verbose = verbose
-        self.validation_freq = validation_freq
-        self.shuffle_seed = int(shuffle_seed)
-        self.key = np.int32(shuffle_seed)
-        self.callbacks = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=model,
-                                      verbose=verbose, epochs=self.epochs, steps=self.steps)
-        self.state = None
-        self.structure = None
 
     def _fusable(self) -> bool:
         return False
