@@ -25,3 +25,6 @@ from strata.utils.image_utils import array_to_img as array_to_img
 from strata.utils.image_utils import img_to_array as img_to_array
 from strata.utils.image_utils import load_img as load_img
 from strata.utils.image_utils import save_img as save_img
+
+# sequence and text data utilities family: the rest of tf.keras 2's preprocessing.image
+from strata.preprocessing.smart_resize import smart_resize as smart_resize

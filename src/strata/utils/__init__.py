@@ -12,3 +12,8 @@ from strata.utils.image_utils import array_to_img as array_to_img
 from strata.utils.image_utils import img_to_array as img_to_array
 from strata.utils.image_utils import load_img as load_img
 from strata.utils.image_utils import save_img as save_img
+
+# sequence and text data utilities
+from strata.utils.sequence_utils import pad_sequences as pad_sequences
+from strata.utils.timeseries_dataset import timeseries_dataset_from_array as timeseries_dataset_from_array
+from strata.utils.text_dataset import text_dataset_from_directory as text_dataset_from_directory

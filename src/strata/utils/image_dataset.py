@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from strata.utils.dataset_index import check_split, index_directory, split_subset
 from strata.utils.image_folder_dataset import ImageFolderDataset
 from strata.utils.image_resize import INTERPOLATIONS
 from strata.utils.image_utils import standardize_data_format
@@ -84,115 +85,6 @@ def _check_arguments(labels, label_mode, class_names, color_mode, batch_size, im
             f"Received: crop_to_aspect_ratio={crop_to_aspect_ratio}, pad_to_aspect_ratio={pad_to_aspect_ratio}"
         )
     return labels, tuple(int(side) for side in image_size), interpolation
-
-
-def _check_split(validation_split, subset, shuffle, seed) -> None:
-    if validation_split and not 0 < validation_split < 1:
-        raise ValueError(
-            f"`validation_split` must be between 0 and 1, received: {validation_split}. "
-            "Pass a fraction such as validation_split=0.2."
-        )
-    if (validation_split or subset) and not (validation_split and subset):
-        raise ValueError(
-            "If `subset` is set, `validation_split` must be set, and inversely. "
-            f"Received: validation_split={validation_split}, subset={subset!r}"
-        )
-    if subset not in ("training", "validation", "both", None):
-        raise ValueError(f'`subset` must be either "training", "validation" or "both", received: {subset}')
-    if validation_split and shuffle and seed is None:
-        raise ValueError(
-            "If using `validation_split` and shuffling the data, you must provide a `seed` argument, to make "
-            "sure that there is no overlap between the training and validation subset."
-        )
-    if seed is not None and not (_is_int(seed) and 0 <= seed < 2**32):
-        raise ValueError(f"`seed` must be an integer in [0, 2**32). Received: seed={seed!r}")
-
-
-def _valid_files(directory: str, follow_links: bool) -> list[str]:
-    """Relative paths of the allowed image files under ``directory``, in Keras's order: directories
-    sorted by path, files sorted by name within each."""
-    found = []
-    for root, _, files in sorted(os.walk(directory, followlinks=follow_links), key=lambda entry: entry[0]):
-        found += [os.path.relpath(os.path.join(root, name), directory) for name in sorted(files)
-                  if name.lower().endswith(ALLOWLIST_FORMATS)]
-    return found
-
-
-def _describe_empty(directory: str, subdirs: list[str], inferred: bool) -> str:
-    """The "no images" error: what the folder holds, and the layout that works."""
-    top_level = [name for name in os.listdir(directory) if os.path.isfile(os.path.join(directory, name))]
-    images = [name for name in top_level if name.lower().endswith(ALLOWLIST_FORMATS)]
-    if not inferred:
-        found = "no file under it has an allowed extension"
-    elif subdirs:
-        found = f"its class sub-folders {subdirs} hold no file with an allowed extension"
-    else:
-        found = (f"it has no class sub-folders ({len(top_level)} files at its top level, "
-                 f"{len(images)} of them images)")
-    fix = "; or pass labels=None to read images without labels" if inferred and images else ""
-    return (f"No images found in directory {directory}. Allowed formats: {ALLOWLIST_FORMATS}. Found: {found}. "
-            f"Expected one sub-folder of images per class: {_LAYOUT}{fix}.")
-
-
-def _index_directory(directory, labels, class_names, follow_links, verbose) -> tuple:
-    """``(file_paths, labels, class_names)`` in Keras's order (before any shuffle)."""
-    inferred = isinstance(labels, str)
-    if inferred:
-        subdirs = [name for name in sorted(os.listdir(directory))
-                   if os.path.isdir(os.path.join(directory, name)) and not name.startswith(".")]
-        if class_names is not None:
-            if not set(class_names).issubset(subdirs):
-                raise ValueError(
-                    "The `class_names` passed did not match the names of the subdirectories of the target "
-                    f"directory. Expected: {subdirs} (or a subset of it), but received: class_names={class_names}"
-                )
-            subdirs = list(class_names)
-    else:
-        if class_names is not None:
-            raise ValueError(
-                "When `labels=None` (no labels), argument `class_names` cannot be specified." if labels is None
-                else "When argument `labels` is specified, argument `class_names` cannot be specified (the "
-                "`class_names` will be the sorted list of labels)."
-            )
-        subdirs = [""]
-    paths, found_labels = [], []
-    for index, subdir in enumerate(subdirs):
-        files = _valid_files(os.path.join(directory, subdir), follow_links)
-        paths += [os.path.join(directory, subdir, name) for name in files]
-        found_labels += [index] * len(files)
-    if inferred:
-        labels = found_labels
-    elif labels is None:
-        subdirs = None
-    else:
-        if len(labels) != len(paths):
-            raise ValueError(
-                "Expected the lengths of `labels` to match the number of files in the target directory. "
-                f"len(labels) is {len(labels)} while we found {len(paths)} files in directory {directory}."
-            )
-        subdirs = [str(label) for label in sorted(set(labels))]
-    if verbose:
-        print(f"Found {len(paths)} files." if labels is None
-              else f"Found {len(paths)} files belonging to {len(subdirs)} classes.")
-    if not paths:
-        raise ValueError(_describe_empty(directory, subdirs if inferred else [], inferred))
-    return paths, labels, subdirs
-
-
-def _split(paths: list, labels: list | None, validation_split: float | None, subset: str | None) -> tuple:
-    if not validation_split:
-        return paths, labels
-    num_val = int(validation_split * len(paths))
-    if num_val == 0 or num_val == len(paths):
-        raise ValueError(
-            f"validation_split={validation_split} of {len(paths)} files leaves "
-            f"{'no validation' if num_val == 0 else 'no training'} file (int({validation_split} * "
-            f"{len(paths)}) = {num_val}). Use a validation_split between {1 / len(paths):.3g} and 1, or more files."
-        )
-    keep = slice(None, -num_val) if subset == "training" else slice(-num_val, None)
-    print(f"Using {len(paths) - num_val} files for training." if subset == "training"
-          else f"Using {num_val} files for validation.")
-    return paths[keep], None if labels is None else labels[keep]
 
 
 def image_dataset_from_directory(
@@ -274,7 +166,7 @@ def image_dataset_from_directory(
         crop_to_aspect_ratio, pad_to_aspect_ratio, format)
     if labels is None or label_mode is None:
         labels = label_mode = None
-    _check_split(validation_split, subset, shuffle, seed)
+    check_split(validation_split, subset, shuffle, seed)
     data_format = standardize_data_format(data_format)
     if not os.path.exists(directory):
         raise FileNotFoundError(
@@ -288,7 +180,8 @@ def image_dataset_from_directory(
         )
     if seed is None:
         seed = np.random.randint(1e6)
-    paths, labels, class_names = _index_directory(directory, labels, class_names, follow_links, verbose)
+    paths, labels, class_names = index_directory(directory, labels, class_names, follow_links, verbose,
+                                                 ALLOWLIST_FORMATS)
     if label_mode == "binary" and len(class_names) != 2:
         raise ValueError(
             'When passing `label_mode="binary"`, there must be exactly 2 class_names. '
@@ -310,7 +203,7 @@ def image_dataset_from_directory(
             interpolation, data_format, crop_to_aspect_ratio, pad_to_aspect_ratio, batch_size, reshuffle, seed)
 
     if subset == "both":
-        train = _split(paths, labels, validation_split, "training")
-        validation = _split(paths, labels, validation_split, "validation")
+        train = split_subset(paths, labels, validation_split, "training")
+        validation = split_subset(paths, labels, validation_split, "validation")
         return [make(*train, shuffle), make(*validation, False)]
-    return make(*_split(paths, labels, validation_split, subset), shuffle)
+    return make(*split_subset(paths, labels, validation_split, subset), shuffle)

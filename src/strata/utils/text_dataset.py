@@ -1,0 +1,246 @@
+"""``text_dataset_from_directory`` (``keras.utils``): a labelled text dataset from a folder tree.
+
+``directory/pos/*.txt, directory/neg/*.txt`` gives one sample per ``.txt`` file (the extension in any
+case): the file's raw text, trailing newline kept, labelled by its sub-folder.  Indexing, file order,
+the seeded shuffle of the file list, the train/validation split and the printed lines are Keras 3's,
+shared with ``image_dataset_from_directory`` (:mod:`strata.utils.dataset_index`).
+
+Keras returns a ``tf.data.Dataset`` of ``tf.string`` batches; strata needs no TensorFlow and returns
+a :class:`TextFolderDataset` (a ``PyDataset``) whose batches are NumPy arrays of Python ``str``
+(decoded from UTF-8) with NumPy labels.  ``max_length`` keeps the first ``max_length`` *bytes* of
+each file, as Keras's ``tf.strings.substr`` does; where that cuts a multi-byte character, Keras keeps
+the partial bytes and strata, which returns text, drops them.  With ``shuffle=True`` the first
+epoch's order is Keras's seeded file shuffle; Keras's second ``tf.data`` shuffle is replaced by a new
+order drawn from ``(seed, epoch)`` at every later epoch (reproducible, but not TensorFlow's order).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import numpy as np
+
+from strata.utils.dataset_index import check_split, index_directory, layout_example, split_subset
+from strata.utils.py_dataset import PyDataset
+
+TEXT_FORMATS = (".txt",)
+
+
+def read_text(path: str, max_length: int | None = None) -> str:
+    """The text of one file (UTF-8), cut to its first ``max_length`` bytes when given."""
+    with open(path, "rb") as handle:
+        raw = handle.read()
+    if max_length is not None:
+        raw = raw[:max_length]
+    return raw.decode("utf-8", errors="ignore" if max_length is not None else "strict")
+
+
+class TextFolderDataset(PyDataset):
+    """Batches of texts (and labels) read from files, returned by ``text_dataset_from_directory``.
+
+    Args:
+        file_paths: the text files, in the order of the first epoch.
+        labels: one integer label per file, or ``None`` for texts only.
+        label_mode: ``"int"`` (int32 ``(B,)``), ``"categorical"`` (float32 one-hot ``(B, K)``),
+            ``"binary"`` (float32 ``(B, 1)``) or ``None`` (texts only).
+        class_names: the class names (``K = len(class_names)``), or ``None``.
+        batch_size: files per batch; ``None`` gives single ``(text, label)`` elements.
+        max_length: keep at most this many bytes of each file.
+        shuffle: reorder the files at every ``on_epoch_end``.
+        seed: the seed of those reorderings.
+        **kwargs: ``workers``, ``use_multiprocessing``, ``max_queue_size`` (see ``PyDataset``).
+
+    Example:
+        >>> ds = TextFolderDataset([], None, None, None)
+        >>> len(ds)
+        0
+    """
+
+    orders_itself = True
+    """``fit`` keeps this dataset's batch order: it reshuffles its files itself (``shuffle=True``) or
+    keeps their order (``shuffle=False``), as Keras's datasets do."""
+
+    def __init__(self, file_paths: Sequence[str], labels: Sequence[int] | None, label_mode: str | None,
+                 class_names: Sequence[str] | None, batch_size: int | None = 32, max_length: int | None = None,
+                 shuffle: bool = False, seed: int = 0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.file_paths = list(file_paths)
+        self.class_names = None if class_names is None else list(class_names)
+        self.batch_size = batch_size
+        self.max_length = max_length
+        self.shuffle = shuffle
+        self.seed = seed
+        self.label_mode = label_mode if labels is not None else None
+        self._targets = None if self.label_mode is None else self._encode(labels)
+        self._epoch = 0
+        self._order = np.arange(len(self.file_paths))
+
+    def _encode(self, labels: Sequence[int]) -> np.ndarray:
+        labels = np.asarray(labels, dtype=np.int32)
+        if self.label_mode == "int":
+            return labels
+        if self.label_mode == "binary":
+            return labels.astype(np.float32)[:, None]
+        return np.eye(len(self.class_names), dtype=np.float32)[labels]
+
+    def __len__(self) -> int:
+        if self.batch_size is None:
+            return len(self.file_paths)
+        return -(-len(self.file_paths) // self.batch_size)
+
+    def __getitem__(self, index: int) -> Any:
+        """Batch ``index`` of the current epoch: ``texts`` or ``(texts, labels)``."""
+        if not 0 <= index < len(self):
+            raise IndexError(f"Batch index {index} is out of range for a dataset of {len(self)} batches.")
+        step = 1 if self.batch_size is None else self.batch_size
+        chosen = self._order[index * step: (index + 1) * step]
+        texts = np.array([read_text(self.file_paths[i], self.max_length) for i in chosen], dtype=str)
+        labels = None if self._targets is None else self._targets[chosen]
+        if self.batch_size is None:
+            texts, labels = texts[0], None if labels is None else labels[0]
+        return texts if labels is None else (texts, labels)
+
+    def __iter__(self) -> Iterator[Any]:
+        """One pass over the batches; a complete pass ends the epoch (the next pass is reshuffled)."""
+        for index in range(len(self)):
+            yield self[index]
+        self.on_epoch_end()
+
+    def take(self, count: int) -> Iterator[Any]:
+        """The first ``count`` batches of the current epoch (for ``for x, y in ds.take(1):``)."""
+        for index in range(min(count, len(self))):
+            yield self[index]
+
+    def on_epoch_end(self) -> None:
+        """Start the next epoch: with ``shuffle=True``, a new order drawn from ``(seed, epoch)``."""
+        self._epoch += 1
+        if self.shuffle:
+            self._order = np.random.default_rng([self.seed, self._epoch]).permutation(len(self.file_paths))
+
+    def __repr__(self) -> str:
+        return (f"<TextFolderDataset: {len(self.file_paths)} files, {len(self)} batches of "
+                f"{self.batch_size}, class_names={self.class_names}>")
+
+
+def _check_arguments(labels, label_mode, class_names, batch_size, max_length, format) -> None:
+    if not (labels is None or (isinstance(labels, str) and labels == "inferred")):
+        if not isinstance(labels, (list, tuple)):
+            raise ValueError(
+                "`labels` argument should be a list/tuple of integer labels, of the same size as the number "
+                "of text files in the target directory. If you wish to infer the labels from the "
+                'subdirectory names in the target directory, pass `labels="inferred"`. If you wish to get a '
+                f"dataset that only contains text samples (no labels), pass `labels=None`. Received: labels={labels}"
+            )
+        if class_names:
+            raise ValueError(
+                f'You can only pass `class_names` if `labels="inferred"`. Received: labels={labels}, and '
+                f"class_names={class_names}"
+            )
+        if not all(isinstance(label, (int, np.integer)) and not isinstance(label, bool) for label in labels):
+            raise ValueError(f"`labels` must be integers (one per text file). Received: labels={labels}")
+    if label_mode not in {"int", "categorical", "binary", None}:
+        raise ValueError(
+            '`label_mode` argument must be one of "int", "categorical", "binary", or None. '
+            f"Received: label_mode={label_mode}"
+        )
+    if format not in ("tf", "grain"):
+        raise ValueError(f'`format` should be either "tf" or "grain". Received: format={format}')
+    for name, value in (("batch_size", batch_size), ("max_length", max_length)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, np.integer))
+                                  or value <= 0):
+            raise ValueError(f"`{name}` must be a positive integer or None. Received: {name}={value!r}")
+
+
+def text_dataset_from_directory(
+    directory: str | os.PathLike,
+    labels: str | Sequence[int] | None = "inferred",
+    label_mode: str | None = "int",
+    class_names: Sequence[str] | None = None,
+    batch_size: int | None = 32,
+    max_length: int | None = None,
+    shuffle: bool = True,
+    seed: int | None = None,
+    validation_split: float | None = None,
+    subset: str | None = None,
+    follow_links: bool = False,
+    format: str = "tf",
+    verbose: bool = True,
+) -> TextFolderDataset | list[TextFolderDataset]:
+    """A dataset of texts (and labels) from a directory with one sub-folder of ``.txt`` files per class.
+
+    Args:
+        directory: the folder to read.
+        labels: ``"inferred"`` (from the sub-folders), ``None`` (texts only, read from the whole tree),
+            or a list of integer labels, one per file in sorted-path order.
+        label_mode: ``"int"`` (int32 ``(B,)``), ``"categorical"`` (float32 one-hot ``(B, K)``),
+            ``"binary"`` (float32 ``(B, 1)``, needs exactly 2 classes) or ``None`` (texts only).
+        class_names: with inferred labels, the sub-folders to read, in the order of their labels.
+        batch_size: texts per batch (the last one may be smaller); ``None`` yields single texts.
+        max_length: keep at most this many bytes of each text (``None``: all of it).
+        shuffle: shuffle the files (``False``: sorted order).
+        seed: the shuffle seed; ``None`` draws one with ``np.random.randint(1e6)``. Required with
+            ``validation_split`` and ``shuffle=True``.
+        validation_split: the fraction of the files (the last ones after the shuffle) kept for
+            validation.
+        subset: ``"training"``, ``"validation"`` or ``"both"`` (returns ``[train, validation]``).
+        follow_links: also walk into sub-folders that are symbolic links.
+        format: ``"tf"`` or ``"grain"``; either gives strata's ``TextFolderDataset``.
+        verbose: print how many files and classes were found.
+
+    Returns:
+        A ``TextFolderDataset`` (``class_names``, ``file_paths``, NumPy batches of ``str``), or
+        ``[train, validation]`` with ``subset="both"``.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> root = pathlib.Path(tempfile.mkdtemp())
+        >>> for name, text in [("neg/a.txt", "bad\\n"), ("pos/b.txt", "great film")]:
+        ...     (root / name).parent.mkdir(exist_ok=True)
+        ...     _ = (root / name).write_text(text)
+        >>> ds = text_dataset_from_directory(root, batch_size=2, shuffle=False)
+        Found 2 files belonging to 2 classes.
+        >>> texts, labels = ds[0]
+        >>> texts.tolist(), labels.tolist(), ds.class_names
+        (['bad\\n', 'great film'], [0, 1], ['neg', 'pos'])
+    """
+    _check_arguments(labels, label_mode, class_names, batch_size, max_length, format)
+    if labels is None or label_mode is None:
+        labels = label_mode = None
+    check_split(validation_split, subset, shuffle, seed)
+    directory = os.fspath(directory)
+    if not os.path.isdir(directory):
+        raise (NotADirectoryError if os.path.exists(directory) else FileNotFoundError)(
+            f"`directory` must be an existing folder. Received: directory={directory!r}. Pass the folder "
+            f"that holds one sub-folder per class ({layout_example(TEXT_FORMATS)})."
+        )
+    if seed is None:
+        seed = np.random.randint(1e6)
+    labels = list(labels) if isinstance(labels, (list, tuple)) else labels
+    paths, labels, class_names = index_directory(directory, labels, class_names, follow_links, verbose,
+                                                 TEXT_FORMATS, kind="text files")
+    if label_mode == "binary" and len(class_names) != 2:
+        raise ValueError(
+            'When passing `label_mode="binary"`, there must be exactly 2 class_names. '
+            f'Received: class_names={class_names}. Use label_mode="categorical" or "int" for more classes.'
+        )
+    if label_mode in ("categorical", "binary") and not 0 <= min(labels) <= max(labels) < len(class_names):
+        raise ValueError(
+            f"label_mode={label_mode!r} needs labels in [0, {len(class_names)}) (one per class). Received "
+            f"labels from {min(labels)} to {max(labels)}. Renumber the labels 0..{len(class_names) - 1}."
+        )
+    if shuffle:  # Keras shuffles paths and labels with two generators of the same seed
+        np.random.RandomState(seed).shuffle(paths)
+        if labels is not None:
+            np.random.RandomState(seed).shuffle(labels)
+
+    def make(subset_paths, subset_labels, reshuffle):
+        return TextFolderDataset(subset_paths, subset_labels, label_mode, class_names, batch_size, max_length,
+                                 reshuffle, int(seed))
+
+    if subset == "both":
+        train = split_subset(paths, labels, validation_split, "training")
+        validation = split_subset(paths, labels, validation_split, "validation")
+        return [make(*train, shuffle), make(*validation, False)]
+    return make(*split_subset(paths, labels, validation_split, subset), shuffle)
