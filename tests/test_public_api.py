@@ -11,7 +11,7 @@ CLAIMED = {
     "layers": ["Input", "InputLayer", "Dense", "Activation", "Dropout", "Flatten", "Layer", "Normalization",
                "Rescaling", "Concatenate", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Dot",
                "concatenate", "add", "subtract", "multiply", "average", "maximum", "minimum", "dot", "Reshape",
-               "Permute", "RepeatVector", "Identity", "Lambda",
+               "Permute", "RepeatVector", "Identity", "Lambda", "Embedding", "Masking",
                "Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose",
                "DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D", "Convolution2D",
                "MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "AveragePooling1D", "AveragePooling2D",

@@ -172,12 +172,14 @@ def test_loading_drops_empty_masks_a_layer_does_not_take():
     assert clone.predict(np.ones((2, 3)), verbose=0).shape == (2, 2)
 
 
-def test_functional_model_rejects_a_real_mask():
+def test_functional_model_passes_a_given_mask_to_its_layers():
+    from strata.core.masking import get_keras_mask
+
     a = strata.Input((3,))
     model = Model(a, strata.layers.Dense(2)(a))
     assert model(np.ones((2, 3)), mask=None).shape == (2, 2)
-    with pytest.raises(NotImplementedError, match="does not propagate masks"):
-        model(np.ones((2, 3)), mask=np.ones((2,), bool))
+    out = model(np.ones((2, 3)), mask=np.array([True, False]))
+    np.testing.assert_array_equal(np.asarray(get_keras_mask(out)), [True, False])  # Dense keeps the mask
 
 
 def test_keras_file_round_trip_keeps_nested_models(tmp_path):

@@ -66,11 +66,12 @@ def test_tensor_access_before_any_call_is_a_clear_error():
         unbuilt.input_shape
 
 
-def test_a_real_mask_is_refused_by_both_model_kinds():
+def test_a_mask_given_to_either_model_kind_travels_with_the_inputs():
+    from strata.core.masking import get_keras_mask
+
     sequential = Sequential([Input((4,)), Dense(2)], name="stack")
     functional = Model(sequential.input, sequential.output, name="graph")
-    for model, name in ((sequential, "stack"), (functional, "graph")):
+    mask = np.arange(6) % 2 == 0
+    for model in (sequential, functional):
         assert model(X, mask=None).shape == (6, 2)
-        with pytest.raises(NotImplementedError, match=f"Model '{name}' received a `mask`, but strata does not "
-                                                      "propagate masks"):
-            model(X, mask=np.ones((6,), bool))
+        np.testing.assert_array_equal(np.asarray(get_keras_mask(model(X, mask=mask))), mask)

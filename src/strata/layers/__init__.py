@@ -9,6 +9,8 @@ from strata.layers.regularization.dropout import Dropout as Dropout
 from strata.layers.reshaping.flatten import Flatten as Flatten
 from strata.layers.core.identity import Identity as Identity
 from strata.layers.core.lambda_layer import Lambda as Lambda
+from strata.layers.core.embedding import Embedding as Embedding
+from strata.layers.core.masking_layer import Masking as Masking
 from strata.layers.merging.add import Add as Add
 from strata.layers.merging.add import add as add
 from strata.layers.merging.average import Average as Average

@@ -23,7 +23,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from strata.core import batch_rows, naming
+from strata.core import batch_rows, host_side, masking, naming
 from strata.core.keras_tensor import KerasTensor
 from strata.core.node import Node, first_call_tensors, flatten_keras_tensors
 from strata.core.variable import Variable, standardize_dtype
@@ -49,17 +49,35 @@ def collect_losses() -> Iterator[list]:
         _loss_sink.reset(token)
 
 
-def _signature_training_default(cls: type) -> tuple[bool, Any]:
-    cached = cls.__dict__.get("_strata_training_sig")
+def _call_signature(cls: type) -> tuple[bool, Any, bool]:
+    """``(takes training, training's default, takes mask)`` of ``cls.call`` (cached per class)."""
+    cached = cls.__dict__.get("_strata_call_sig")
     if cached is not None:
         return cached
     parameters = inspect.signature(cls.call).parameters
-    result = ("training" in parameters,
-              parameters["training"].default if "training" in parameters else None)
-    if result[1] is inspect.Parameter.empty:
-        result = (result[0], None)
-    setattr(cls, "_strata_training_sig", result)
+    default = parameters["training"].default if "training" in parameters else None
+    if default is inspect.Parameter.empty:
+        default = None
+    result = ("training" in parameters, default, "mask" in parameters)
+    setattr(cls, "_strata_call_sig", result)
     return result
+
+
+def _masks_of(structure: Any) -> Any:
+    """The Keras masks attached to the tensors of ``structure`` (same structure, ``None`` leaves)."""
+    if isinstance(structure, (list, tuple)):
+        return [masking.get_keras_mask(x) for x in structure]
+    if isinstance(structure, dict):
+        return {k: masking.get_keras_mask(v) for k, v in structure.items()}
+    return masking.get_keras_mask(structure)
+
+
+def _any_mask(masks: Any) -> bool:
+    if isinstance(masks, (list, tuple)):
+        return any(m is not None for m in masks)
+    if isinstance(masks, dict):
+        return any(m is not None for m in masks.values())
+    return masks is not None
 
 
 def _marks_built(build: Any) -> Any:
@@ -78,6 +96,18 @@ def _marks_built(build: Any) -> Any:
 
     wrapper._strata_marks_built = True
     return wrapper
+
+
+def _warn_mask_dropped(layer: "Layer") -> None:
+    import warnings
+
+    warnings.warn(
+        f"Layer '{layer.name}' (of type {type(layer).__name__}) was passed an input with a mask attached "
+        "to it, but it does not support masking, so the mask stops here: downstream layers will not see "
+        "it. Put the layers that need the mask (recurrent layers, GlobalAveragePooling1D) before this one, "
+        "or set `supports_masking = True` on a custom layer that keeps the time axis.",
+        stacklevel=3,
+    )
 
 
 class Layer:
@@ -117,7 +147,8 @@ class Layer:
         from strata import regularizers
 
         self.activity_regularizer = regularizers.get(activity_regularizer)
-        self.supports_masking = False
+        # Keras: a layer that defines its own ``compute_mask`` supports masking by default.
+        self.supports_masking = type(self).compute_mask is not Layer.compute_mask
         self._build_shapes: Any = None
         self._batch_input_shape = self._legacy_input_shape(kwargs)
 
@@ -139,6 +170,8 @@ class Layer:
         build = cls.__dict__.get("build")
         if build is not None and not cls.__module__.startswith("strata.models"):
             cls.build = _marks_built(build)
+
+    host_side: bool = False  # True for string layers that run in NumPy before the compiled step
 
     # -- attribute tracking ------------------------------------------------------------------------
     _engine_attributes: frozenset = frozenset()  # names never tracked (a model's training state)
@@ -318,6 +351,22 @@ class Layer:
                 out, is_leaf=lambda s: isinstance(s, tuple) and all(d is None or isinstance(d, int) for d in s))
         return infer_output_spec(self, args, kwargs)
 
+    def compute_mask(self, inputs: Any, previous_mask: Any) -> Any:
+        """The mask of the outputs for ``inputs`` carrying ``previous_mask``: by default, the same."""
+        return previous_mask
+
+    def _set_mask_metadata(self, inputs: Any, outputs: Any, previous_mask: Any) -> None:
+        flat_outputs = jax.tree_util.tree_leaves(outputs)
+        if all(masking.get_keras_mask(x) is not None for x in flat_outputs):
+            return  # the layer set its outputs' masks itself
+        output_masks = self.compute_mask(inputs, previous_mask)
+        if output_masks is None:
+            return
+        flat_masks = output_masks if isinstance(output_masks, (list, tuple)) else [output_masks]
+        for tensor, mask in zip(flat_outputs, flat_masks):
+            if mask is not None and masking.get_keras_mask(tensor) is None:
+                masking.set_keras_mask(tensor, mask)
+
     # -- calling -----------------------------------------------------------------------------------
     @property
     def input(self) -> Any:
@@ -361,14 +410,23 @@ class Layer:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         symbolic = bool(flatten_keras_tensors((args, kwargs)))
+        if not symbolic and self.host_side and host_side.host_stage_active():
+            return args[0]  # fit/evaluate/predict already ran this string layer on the host
+        has_training, default, has_mask = _call_signature(type(self))
+        previous_mask = None
         if not symbolic:
+            # Masks ride on the tensors (see strata.core.masking): read them before conversion.
+            previous_mask = kwargs.get("mask")
+            if previous_mask is None and args:
+                previous_mask = _masks_of(args[0])
+                if has_mask and _any_mask(previous_mask):
+                    kwargs["mask"] = previous_mask
             args = tuple(jax.tree_util.tree_map(self._convert_input, a) if not isinstance(a, (str, type(None))) else a
                          for a in args)
         if args:
             self._maybe_build(shape_of(args[0]))
         else:
             self._maybe_build(None)
-        has_training, default = _signature_training_default(type(self))
         training = kwargs.get("training")
         if training is None:
             training = _training.get()
@@ -389,6 +447,10 @@ class Layer:
                 Node(self, args, {k: v for k, v in kwargs.items() if k != "training"}, outputs)
                 return outputs
             outputs = self.call(*args, **kwargs)
+            if self.supports_masking:
+                self._set_mask_metadata(args[0] if args else None, outputs, previous_mask)
+            elif _any_mask(previous_mask):
+                _warn_mask_dropped(self)
         finally:
             _training.reset(token)
             if entry is not None:

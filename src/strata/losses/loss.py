@@ -21,7 +21,7 @@ from typing import Any
 import jax.numpy as jnp
 import numpy as np
 
-from strata.core import naming
+from strata.core import masking, naming
 from strata.core.variable import standardize_dtype
 
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
@@ -186,10 +186,12 @@ class Loss:
                 produces itself.  Under the mean reductions the mean runs over the kept entries,
                 so masking the padded rows of a batch gives the loss of the unpadded batch.
         """
+        # A sequence output's Keras mask (padded timesteps) joins the mask, as in Keras.
+        own_mask = masking.get_keras_mask(y_pred)
         y_pred = jnp.asarray(y_pred, dtype=self.dtype)
         y_true = jnp.asarray(y_true, dtype=self.dtype)
         values = self.call(y_true, y_pred)
-        own_mask = self._values_mask(y_true, y_pred, values)
+        own_mask = masking.combine_masks(own_mask, self._values_mask(y_true, y_pred, values))
         if mask is None:
             mask = own_mask
         else:

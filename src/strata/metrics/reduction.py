@@ -13,7 +13,8 @@ from typing import Any
 
 import jax.numpy as jnp
 
-from strata.core import naming
+from strata.core import masking, naming
+from strata.losses.loss import match_rank
 from strata.metrics.metric import Metric
 from strata.metrics.weighting import divide_no_nan, samplewise
 
@@ -113,7 +114,16 @@ class MeanMetricWrapper(Mean):
         return self._fn
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+        mask = masking.get_keras_mask(y_pred)  # padded timesteps of a sequence output count for nothing
         values = self._fn(y_true, y_pred, **self._fn_kwargs)
+        if mask is not None:
+            mask = jnp.asarray(mask).astype(self.dtype)
+            if sample_weight is None:
+                sample_weight = mask
+            else:
+                weight = jnp.asarray(sample_weight, self.dtype)
+                weight = jnp.reshape(weight, weight.shape + (1,) * max(mask.ndim - weight.ndim, 0))
+                sample_weight = jnp.multiply(*match_rank(weight, mask))
         super().update_state(values, sample_weight=sample_weight)
 
     def get_config(self) -> dict[str, Any]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import jax
+import jax.numpy as jnp
 
-from strata.core import naming
+from strata.core import masking, naming
 from strata.core.keras_tensor import KerasTensor
 from strata.core.node import Node
 from strata.models.model import Model
@@ -205,14 +206,15 @@ class Functional(Model):
         return flat
 
     def call(self, inputs: Any, training: bool | None = None, mask: Any = None) -> Any:
-        """Run the graph on ``inputs``; ``mask`` exists for Keras's call signature and must be ``None``."""
-        if jax.tree_util.tree_leaves(mask):
-            raise NotImplementedError(
-                f"Model '{self.name}' received a `mask`, but strata does not propagate masks through "
-                "functional models. Call the model without `mask` (or with mask=None)."
-            )
+        """Run the graph on ``inputs``; a ``mask`` (one per input, or ``None``) is attached to them."""
+        flat = self._standardize_inputs(inputs)
+        masks = [None] * len(flat) if mask is None else (
+            self._standardize_inputs(mask) if isinstance(mask, (list, tuple, dict)) else [mask])
         values: dict[int, Any] = {}
-        for tensor, value in zip(self.inputs, self._standardize_inputs(inputs)):
+        for tensor, value, value_mask in zip(self.inputs, flat, masks):
+            if value_mask is not None:
+                value = jnp.asarray(value)
+                masking.set_keras_mask(value, value_mask)
             values[id(tensor)] = value
         for node in self._nodes:
             if node.is_input:
@@ -227,6 +229,10 @@ class Functional(Model):
                 values[id(tensor)] = value
         return jax.tree_util.tree_map(lambda t: values[id(t)], self._outputs_struct,
                                       is_leaf=lambda x: isinstance(x, KerasTensor))
+
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        """``None``: the outputs carry the masks their own layers gave them."""
+        return None
 
     def _outputs_struct_for_cache(self) -> Any:
         """A placeholder structure shaped like this model's outputs."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import jax
+import jax.numpy as jnp
 
-from strata.core import naming
+from strata.core import masking, naming
 from strata.core.keras_tensor import KerasTensor
 from strata.layers.core.input_layer import InputLayer
 from strata.layers.layer import Layer
@@ -128,15 +128,18 @@ class Sequential(Model):
             self.build(shapes)
 
     def call(self, inputs: Any, training: bool | None = None, mask: Any = None) -> Any:
-        """Run the layers in order; ``mask`` exists for Keras's call signature and must be ``None``."""
-        if jax.tree_util.tree_leaves(mask):
-            raise NotImplementedError(
-                f"Model '{self.name}' received a `mask`, but strata does not propagate masks through "
-                "Sequential models. Call the model without `mask` (or with mask=None).")
+        """Run the layers in order; a ``mask`` given for the inputs travels with them (Keras masking)."""
         x = inputs
+        if mask is not None:
+            x = jnp.asarray(x)
+            masking.set_keras_mask(x, mask)
         for layer in self.layers:
             x = layer(x, training=training)
         return x
+
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        """``None``: the outputs carry the masks their own layers gave them."""
+        return None
 
     @property
     def inputs(self) -> list[KerasTensor]:
