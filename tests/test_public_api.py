@@ -23,7 +23,10 @@ CLAIMED = {
                "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise", "GaussianDropout",
                "AlphaDropout", "ActivityRegularization", "ReLU", "LeakyReLU", "PReLU", "ELU", "Softmax",
                "Resizing", "CenterCrop", "RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation",
-               "RandomContrast", "RandomBrightness", "RandomCrop"],
+               "RandomContrast", "RandomBrightness", "RandomCrop",
+               # text and lookup preprocessing family
+               "TextVectorization", "StringLookup", "IntegerLookup", "Hashing", "CategoryEncoding",
+               "Discretization"],
     "models": ["Sequential", "Model", "clone_model"],
     "optimizers": ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adamax", "Nadam", "Optimizer", "get",
                    "serialize", "deserialize"],
@@ -54,6 +57,13 @@ CLAIMED = {
             "reshape", "concatenate", "real", "imag"],
     "backend": ["clear_session", "epsilon", "floatx"],
 }
+
+# sequence and text data utilities family
+CLAIMED["utils"] = CLAIMED["utils"] + ["pad_sequences", "timeseries_dataset_from_array", "text_dataset_from_directory"]
+CLAIMED["preprocessing.image"] = CLAIMED["preprocessing.image"] + ["smart_resize"]
+CLAIMED["preprocessing"] = CLAIMED.get("preprocessing", []) + [
+    "image_dataset_from_directory", "text_dataset_from_directory", "timeseries_dataset_from_array"]
+CLAIMED["preprocessing.sequence"] = CLAIMED.get("preprocessing.sequence", []) + ["pad_sequences"]
 
 
 def _module(root, path):

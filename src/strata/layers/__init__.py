@@ -109,3 +109,10 @@ from strata.layers.preprocessing.random_rotation import RandomRotation as Random
 from strata.layers.preprocessing.random_translation import RandomTranslation as RandomTranslation
 from strata.layers.preprocessing.random_zoom import RandomZoom as RandomZoom
 from strata.layers.preprocessing.resizing import Resizing as Resizing
+# -- text and lookup preprocessing (TextVectorization family) --
+from strata.layers.preprocessing.integer_lookup import IntegerLookup as IntegerLookup
+from strata.layers.preprocessing.string_lookup import StringLookup as StringLookup
+from strata.layers.preprocessing.text_vectorization import TextVectorization as TextVectorization
+from strata.layers.preprocessing.hashing import Hashing as Hashing
+from strata.layers.preprocessing.category_encoding import CategoryEncoding as CategoryEncoding
+from strata.layers.preprocessing.discretization import Discretization as Discretization

@@ -1,4 +1,5 @@
-"""The ``.keras`` format: a zip of ``metadata.json``, ``config.json`` and ``model.weights.h5`` (§7.1).
+"""The ``.keras`` format: a zip of ``metadata.json``, ``config.json`` and ``model.weights.h5`` (§7.1),
+then ``assets/<layer path>/...`` files for layers that save assets (lookup vocabularies).
 
 Members are stored uncompressed, in that order, as Keras writes them.  ``zipped=False`` writes the
 same three files into a directory.  Reading opens members by name only — nothing is extracted to
@@ -11,6 +12,7 @@ import datetime
 import io
 import json
 import os
+import tempfile
 import zipfile
 from typing import Any
 
@@ -22,6 +24,7 @@ KERAS_VERSION = "3.15.1"
 CONFIG_NAME = "config.json"
 METADATA_NAME = "metadata.json"
 WEIGHTS_NAME = "model.weights.h5"
+ASSETS_DIR = "assets"
 
 
 def _strata_version() -> str:
@@ -60,7 +63,7 @@ def weights_bytes(model: Any, include_optimizer: bool = True) -> bytes:
 def save_keras_file(model: Any, filepath: str, zipped: bool = True) -> None:
     """Write ``model`` to ``filepath`` as a ``.keras`` zip (or a directory when ``zipped=False``)."""
     members = [(METADATA_NAME, metadata_json().encode()), (CONFIG_NAME, config_json(model).encode()),
-               (WEIGHTS_NAME, weights_bytes(model))]
+               (WEIGHTS_NAME, weights_bytes(model))] + assets_members(model)
     if zipped:
         with atomic_file(filepath) as tmp:
             with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as archive:
@@ -69,8 +72,38 @@ def save_keras_file(model: Any, filepath: str, zipped: bool = True) -> None:
         return
     with atomic_directory(filepath) as tmp:
         for name, data in members:
-            with open(os.path.join(tmp, name), "wb") as handle:
+            target = os.path.join(tmp, *name.split("/"))
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "wb") as handle:
                 handle.write(data)
+
+
+# -- assets (lookup vocabularies): ``assets/<layer path>/<file>``, written by ``save_assets(dir)`` ----
+def _asset_owners(model: Any) -> list[tuple[str, Any]]:
+    """``(path, layer)`` for every layer that saves assets, at its weights-file path."""
+    from strata.saving.weights_layout import saveables
+
+    return [(path, obj) for path, obj in saveables(model, include_optimizer=False)
+            if callable(getattr(obj, "save_assets", None))]
+
+
+def _asset_prefix(path: str) -> str:
+    return f"{ASSETS_DIR}/{path}/" if path else f"{ASSETS_DIR}/"
+
+
+def assets_members(model: Any) -> list[tuple[str, bytes]]:
+    """The ``assets/...`` members: each owner's ``save_assets`` files, as Keras lays them out."""
+    members = []
+    for path, obj in _asset_owners(model):
+        with tempfile.TemporaryDirectory() as tmp:
+            obj.save_assets(tmp)
+            for root, _, files in sorted(os.walk(tmp)):
+                for file in sorted(files):
+                    full = os.path.join(root, file)
+                    relative = os.path.relpath(full, tmp).replace(os.sep, "/")
+                    with open(full, "rb") as handle:
+                        members.append((_asset_prefix(path) + relative, handle.read()))
+    return members
 
 
 def _is_unsafe_member(name: str) -> bool:
@@ -148,6 +181,33 @@ class KerasArchive:
         data = self.read(WEIGHTS_NAME)
         read_h5_weights(model, io.BytesIO(data), source=self.filepath, skip_mismatch=skip_mismatch)
 
+    def member_names(self) -> list[str]:
+        """Every file member, by its archive name (``/``-separated)."""
+        if self._zip is not None:
+            return [n for n in self._zip.namelist() if not n.endswith("/")]
+        names = []
+        for root, _, files in os.walk(self.filepath):
+            for file in files:
+                names.append(os.path.relpath(os.path.join(root, file), self.filepath).replace(os.sep, "/"))
+        return names
+
+    def load_assets_into(self, model: Any) -> None:
+        """Hand each asset-owning layer its ``assets/<path>/`` files through ``load_assets(dir)``."""
+        owners = _asset_owners(model)
+        names = self.member_names() if owners else []
+        for path, obj in owners:
+            prefix = _asset_prefix(path)
+            mine = [n for n in names if n.startswith(prefix)]
+            if not mine or not callable(getattr(obj, "load_assets", None)):
+                continue
+            with tempfile.TemporaryDirectory() as tmp:
+                for name in mine:
+                    target = os.path.join(tmp, *name[len(prefix):].split("/"))
+                    os.makedirs(os.path.dirname(target), exist_ok=True)
+                    with open(target, "wb") as handle:
+                        handle.write(self.read(name))
+                obj.load_assets(tmp)
+
     def close(self) -> None:
         if self._zip is not None:
             self._zip.close()
@@ -198,4 +258,5 @@ def load_keras_file(filepath: str, custom_objects: dict | None = None, compile: 
         except Exception as error:  # any failure to rebuild is reported against the file
             raise file_error(filepath, f"its '{CONFIG_NAME}' cannot be turned into a model: {error}") from error
         archive.load_weights_into(model)
+        archive.load_assets_into(model)
     return model

@@ -34,6 +34,8 @@ def write_weights(model: Any, h5file: Any, include_optimizer: bool = True) -> No
         group = h5file.create_group(vars_path(path)) if path else h5file.create_group("vars")
         group.attrs["name"] = obj.name
         write_variables(group, own_variables(obj))
+        for key, value in getattr(obj, "save_own_arrays", dict)().items():  # named arrays (tf_idf weights)
+            group[key] = value
 
 
 def _read_group(h5file: Any, path: str, source: Any) -> dict[str, np.ndarray] | None:
@@ -120,6 +122,7 @@ def read_weights(model: Any, h5file: Any, source: Any, skip_mismatch: bool = Fal
         if isinstance(obj, Optimizer):
             _prepare_optimizer(model, h5file, path)
     plan: list[tuple[Any, list[np.ndarray]]] = []
+    named: list[tuple[Any, dict[str, np.ndarray]]] = []
     failures: list[tuple[str, str]] = []
     for path, obj in saveables(model):
         stored = _read_group(h5file, path, source)
@@ -135,6 +138,8 @@ def read_weights(model: Any, h5file: Any, source: Any, skip_mismatch: bool = Fal
                 )
                 continue
         stored = stored or {}
+        if callable(getattr(obj, "load_own_arrays", None)):  # named arrays, e.g. a lookup's idf_weights
+            named.append((obj, {k: stored.pop(k) for k in list(stored) if not k.isdigit()}))
         try:
             plan.append((obj, _check(obj, path, stored, source)))
         except ValueError as error:
@@ -155,6 +160,8 @@ def read_weights(model: Any, h5file: Any, source: Any, skip_mismatch: bool = Fal
     for obj, arrays in plan:
         for variable, value in zip(own_variables(obj), arrays):
             variable.assign(value)
+    for obj, arrays in named:
+        obj.load_own_arrays(arrays)
     optimizer = getattr(model, "optimizer", None)
     if optimizer is not None and any(obj is optimizer for obj, _ in plan) and hasattr(model, "_train_steps"):
         model._train_steps = int(np.asarray(optimizer._iterations.value))

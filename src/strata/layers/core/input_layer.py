@@ -43,7 +43,8 @@ class InputLayer(Layer):
             shape = kwargs.pop("input_shape")
         if "batch_input_shape" in kwargs:
             batch_shape = kwargs.pop("batch_input_shape")
-        super().__init__(name=name, dtype=dtype, **kwargs)
+        is_string = dtype in ("string", "str", str)  # text inputs feed host-side layers (TextVectorization)
+        super().__init__(name=name, dtype=None if is_string else dtype, **kwargs)
         if shape is not None and batch_shape is not None:
             raise ValueError(
                 "You cannot pass both `shape` and `batch_shape` at the same time. "
@@ -54,7 +55,7 @@ class InputLayer(Layer):
         if batch_shape is None:
             batch_shape = (batch_size,) + _shape_tuple(shape, "shape")
         self.batch_shape = _shape_tuple(batch_shape, "batch_shape")
-        self._dtype = standardize_dtype(dtype)
+        self._dtype = "string" if is_string else standardize_dtype(dtype)
         self.sparse = bool(sparse)
         self.ragged = bool(ragged)
         self.optional = optional
