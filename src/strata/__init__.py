@@ -31,3 +31,17 @@ from strata.models import Model as Model
 from strata.models import Sequential as Sequential
 
 __version__ = "0.1.0"
+
+
+# -- lazily loaded optional subsystems (explain: course issue 12 §4) ---------------------------------
+# ``strata.explain`` (and the matplotlib it draws with) loads on first touch, keeping
+# ``import strata`` light.  Other optional subsystems can join this table.
+_LAZY_SUBMODULES = {"explain"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY_SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f"strata.{name}")
+    raise AttributeError(f"module 'strata' has no attribute {name!r}")
