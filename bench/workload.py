@@ -37,7 +37,7 @@ def main() -> None:
     parser.add_argument("library", choices=["strata", "keras", "keras-tf"])
     parser.add_argument("workload", choices=["iris", "auto_mpg", "xor", "mnist_mlp", "import", "mnist_mlp_per_step",
                                              "mnist_mlp_callbacks", "iris_callbacks", "iris_validation",
-                                             "mnist_cnn", "cats_folder"])
+                                             "mnist_cnn", "cats_folder", "mnist_mlp_train_step_override"])
     parser.add_argument("--data-dir", default=os.environ.get("STRATA_DATASETS_DIR"))
     parser.add_argument("--folder", default=None, help="cats_folder: the image folder (made if missing)")
     args = parser.parse_args()
@@ -116,6 +116,8 @@ def main() -> None:
         model = lib.Sequential([layers.Input((784,)), layers.Dense(128, activation="relu"), layers.Dropout(0.3),
                                 layers.Dense(64, activation="tanh"), layers.Dropout(0.2),
                                 layers.Dense(10, activation="softmax")])
+        if args.workload == "mnist_mlp_train_step_override":  # the same network, trained by its own step
+            model = train_step_override_model(lib, model)
         model.compile(loss="categorical_crossentropy", optimizer="rmsprop", metrics=["accuracy"])
         fit_kwargs = dict(epochs=3, batch_size=128, validation_data=(vx, vy), verbose=0)
         if args.workload == "mnist_mlp_per_step":
@@ -139,6 +141,38 @@ def main() -> None:
     model.predict(x, verbose=0)
     result["predict_cold"] = time.perf_counter() - started
     print(json.dumps(result))
+
+
+def train_step_override_model(lib, sequential):
+    """``sequential``'s graph as a ``Model`` subclass whose ``train_step`` is the Keras guide's JAX step
+    (``stateless_call``, ``jax.value_and_grad``, ``compute_loss``, ``stateless_apply``, and a loop over
+    ``self.metrics`` with ``stateless_update_state``)."""
+    import jax
+
+    class OverrideModel(lib.Model):
+        def loss_and_updates(self, tv, ntv, x, y):
+            y_pred, ntv = self.stateless_call(tv, ntv, x, training=True)
+            return self.compute_loss(x, y, y_pred), (y_pred, ntv)
+
+        def train_step(self, state, data):
+            tv, ntv, ov, mv = state
+            x, y = data
+            (loss, (y_pred, ntv)), grads = jax.value_and_grad(self.loss_and_updates, has_aux=True)(tv, ntv, x, y)
+            tv, ov = self.optimizer.stateless_apply(ov, grads, tv)
+            new_mv, logs = [], {}
+            for metric in self.metrics:
+                this = mv[len(new_mv):len(new_mv) + len(metric.variables)]
+                this = (metric.stateless_update_state(this, loss) if metric.name == "loss"
+                        else metric.stateless_update_state(this, y, y_pred))
+                logs[metric.name] = metric.stateless_result(this)
+                new_mv += this
+            return logs, (tv, ntv, ov, new_mv)
+
+    inputs = lib.Input((784,))
+    outputs = inputs
+    for layer in sequential.layers:
+        outputs = layer(outputs)
+    return OverrideModel(inputs, outputs)
 
 
 def image_workload(lib, args, imported: float) -> dict:

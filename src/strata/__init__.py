@@ -30,7 +30,25 @@ from strata.layers import Layer as Layer
 from strata.models import Model as Model
 from strata.models import Sequential as Sequential
 
-__version__ = "0.1.0"
+# -- version (course issue 13 §4) --------------------------------------------------------------------
+# Tools that accept any Keras-API module (KerasTuner, AutoKeras) parse ``__version__`` and treat
+# anything below 3.0 as tf.keras 2, which sends them to TensorFlow.  strata therefore reports the
+# Keras API release it reproduces, with its own release as a PEP 440 local label:
+# ``"3.15.1+strata.0.1.0"`` parses as 3.15.1, and still says which strata is running.
+_KERAS_API_VERSION = "3.15.1"
+_STRATA_VERSION = "0.1.0"
+__version__ = f"{_KERAS_API_VERSION}+strata.{_STRATA_VERSION}"
+
+
+def version() -> str:
+    """The version string, as ``keras.version()`` returns it.
+
+    Example:
+        >>> import strata
+        >>> strata.version()
+        '3.15.1+strata.0.1.0'
+    """
+    return __version__
 
 
 # -- lazily loaded optional subsystems (explain: course issue 12 §4) ---------------------------------

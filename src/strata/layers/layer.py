@@ -498,5 +498,40 @@ class Layer:
             return None
         return {"input_shape": self._build_shapes}
 
+    # -- stateless calls (issue 13: Keras's JAX extension points) ----------------------------------
+    def stateless_call(self, trainable_variables: list, non_trainable_variables: list, *args: Any,
+                       return_losses: bool = False, **kwargs: Any) -> Any:
+        """Call the layer with its variables read from the given arrays, without changing it.
+
+        Keras's ``Layer.stateless_call``: pure, so it can run inside ``jax.jit`` and ``jax.grad``.
+
+        Args:
+            trainable_variables: arrays aligned with ``self.trainable_variables``.
+            non_trainable_variables: arrays aligned with ``self.non_trainable_variables``.
+            *args, **kwargs: the call's arguments (``training=`` included).
+            return_losses: also return the losses computed during the call (``add_loss``, regularizers).
+
+        Returns:
+            ``(outputs, non_trainable_variables)``, plus ``losses`` when ``return_losses``.
+
+        Example:
+            >>> import numpy as np
+            >>> from strata import layers
+            >>> dense = layers.Dense(2, kernel_initializer="ones")
+            >>> dense.build((None, 3))
+            >>> out, _ = dense.stateless_call([np.full((3, 2), 2.0), np.zeros(2)], [], np.ones((1, 3)))
+            >>> out.tolist()
+            [[6.0, 6.0]]
+        """
+        from strata.core import bridge
+
+        if not self.built:
+            raise ValueError(
+                f"To call `stateless_call`, layer '{self.name}' must be built (its variables must exist). "
+                "Call the layer on data once, or `layer.build(input_shape)`, first."
+            )
+        return bridge.stateless_call(self, list(trainable_variables), list(non_trainable_variables), *args,
+                                     return_losses=return_losses, **kwargs)
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"

@@ -20,6 +20,9 @@ from strata.core.scope import StatelessScope
 from strata.core.variable import Variable, standardize_dtype
 
 
+_RESETTING: set[int] = set()  # metrics whose reset_state is running (guards reference cycles)
+
+
 class Metric:
     """Base class of metrics (``keras.metrics.Metric``).
 
@@ -75,12 +78,28 @@ class Metric:
             self._metrics.append(value)
         object.__setattr__(self, name, value)
 
+    def _metric_tree(self) -> list["Metric"]:
+        """This metric and the metrics nested in it, depth first, each once.
+
+        A nested metric may refer back to its owner (``self.inner.owner = self``): walking with a set
+        of visited metrics keeps ``variables``, ``reset_state`` and the stateless methods finite.
+        """
+        order, seen, stack = [], set(), [self]
+        while stack:
+            metric = stack.pop()
+            if id(metric) in seen:
+                continue
+            seen.add(id(metric))
+            order.append(metric)
+            stack.extend(reversed(metric.__dict__.get("_metrics", [])))
+        return order
+
     @property
     def variables(self) -> list[Variable]:
         """The state variables in creation order, then those of nested metrics."""
-        variables = list(self._variables)
-        for metric in self._metrics:
-            variables.extend(metric.variables)
+        variables: list[Variable] = []
+        for metric in self._metric_tree():
+            variables.extend(v for v in metric.__dict__.get("_variables", []) if all(v is not w for w in variables))
         return variables
 
     @property
@@ -147,8 +166,14 @@ class Metric:
         """Put every state variable back to the value it was created with."""
         for variable in self._variables:
             variable.assign(self._initial_values[id(variable)])
-        for metric in self._metrics:
-            metric.reset_state()
+        if id(self) in _RESETTING:  # a nested metric that refers back to this one
+            return
+        _RESETTING.add(id(self))
+        try:
+            for metric in self._metrics:
+                metric.reset_state()
+        finally:
+            _RESETTING.discard(id(self))
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """Update the state with one batch and return the new result."""

@@ -193,10 +193,10 @@ class Functional(Model):
         return [t._keras_history[0].name for t in self.inputs]
 
     def _standardize_inputs(self, inputs: Any) -> list[Any]:
-        if isinstance(inputs, dict) and isinstance(self._inputs_struct, dict):
-            return [inputs[key] for key in self._inputs_struct]
-        if isinstance(inputs, dict):
-            return [inputs[name] for name in self.input_names]
+        if isinstance(inputs, dict):  # matched by name, in the order of ``self.inputs``
+            from strata.training.data_adapter import by_name, input_keys
+
+            return by_name(inputs, input_keys(self), "inputs", "input")
         flat = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
         if len(flat) != len(self.inputs):
             raise ValueError(

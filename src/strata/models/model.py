@@ -56,21 +56,57 @@ def _revivable_as_functional(cls: type) -> bool:
     if cls in (Model, Functional):
         return True
     if not issubclass(cls, Functional):
-        return False
+        # ``CustomModel(inputs, outputs)`` made a functional model of a plain subclass (Keras makes the
+        # class a Functional subclass): its config revives the same way when the constructor passes
+        # its arguments on.
+        spec = inspect.getfullargspec(cls.__init__)
+        return cls.__init__ is Model.__init__ or (spec.varargs is not None and spec.varkw is not None)
     spec = inspect.getfullargspec(cls.__init__)
     if spec.varargs is not None and spec.varkw is not None:
         return True
     return spec.args[1:] == inspect.getfullargspec(Functional.__init__).args[1:]
 
 
+_FUNCTIONAL_VARIANTS: dict[type, type] = {}
+
+
+def _functional_arguments(args: tuple, kwargs: dict) -> bool:
+    """Whether a constructor call passes ``inputs`` and ``outputs`` (Keras's functional-init test)."""
+    from strata.core.keras_tensor import KerasTensor
+
+    inputs = args[0] if args else kwargs.get("inputs")
+    has_outputs = len(args) >= 2 or "outputs" in kwargs
+    leaves = inputs if isinstance(inputs, (list, tuple)) else (
+        list(inputs.values()) if isinstance(inputs, dict) else [inputs])
+    return has_outputs and bool(leaves) and all(isinstance(leaf, KerasTensor) for leaf in leaves)
+
+
+def _functional_variant(cls: type) -> type:
+    """``cls`` with ``Functional`` mixed in after it, so ``CustomModel(inputs, outputs)`` builds a graph
+    while keeping ``CustomModel``'s overrides (Keras swaps the class's base instead)."""
+    from strata.models.functional import Functional
+
+    if cls not in _FUNCTIONAL_VARIANTS:
+        _FUNCTIONAL_VARIANTS[cls] = type(cls.__name__, (cls, Functional),
+                                         {"__module__": cls.__module__, "__qualname__": cls.__qualname__,
+                                          "__doc__": cls.__doc__})
+    return _FUNCTIONAL_VARIANTS[cls]
+
+
 class Model(Trainer, Layer):
-    """A trainable layer graph. See ``Sequential`` and the functional API for ways to build one."""
+    """A trainable layer graph. See ``Sequential`` and the functional API for ways to build one.
+
+    ``Model(inputs, outputs)`` gives a functional model; so does a subclass called that way
+    (``CustomModel(inputs, outputs)``), which keeps its own methods such as ``train_step``.
+    """
 
     def __new__(cls, *args: Any, **kwargs: Any) -> "Model":
-        if cls is Model and (len(args) >= 2 or "inputs" in kwargs or "outputs" in kwargs):
-            from strata.models.functional import Functional
+        from strata.models.functional import Functional
 
+        if cls is Model and (len(args) >= 2 or "inputs" in kwargs or "outputs" in kwargs):
             return Functional.__new__(Functional)
+        if not issubclass(cls, Functional) and _functional_arguments(args, kwargs):
+            cls = _functional_variant(cls)
         instance = super().__new__(cls)
         object.__setattr__(instance, "_init_arguments", _bound_arguments(cls, args, kwargs))
         return instance

@@ -3,12 +3,14 @@
 * ``.keras`` (zip, or a directory with ``zipped=False``): the Keras 3 format (:mod:`keras_file`).
 * ``.weights.h5``: the Keras 3 weights store (:mod:`weights_h5`).
 * ``.h5`` / ``.hdf5``: the legacy tf.keras format, in :mod:`strata.saving.legacy_h5`.
+* no suffix (tf.keras 2's SavedModel habit): the unzipped ``.keras`` layout in a folder, with a warning.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import warnings
 from typing import Any
 
 from strata.saving import keras_file
@@ -62,7 +64,9 @@ def save_model(model: Any, filepath: Any, overwrite: bool = True, zipped: bool |
 
     Args:
         model: the model to save.
-        filepath: ends in ``.keras`` (Keras 3 zip) or ``.h5``/``.hdf5`` (legacy format).
+        filepath: ends in ``.keras`` (Keras 3 zip) or ``.h5``/``.hdf5`` (legacy format); a name
+            without a suffix (tf.keras 2's SavedModel habit) becomes a folder in the unzipped
+            ``.keras`` layout, with a ``UserWarning`` saying so.
         overwrite: replace an existing file without asking.
         zipped: ``False`` writes the ``.keras`` members into a directory.
         **kwargs: ``include_optimizer`` (legacy ``.h5`` only) and the deprecated ``save_format``.
@@ -70,6 +74,9 @@ def save_model(model: Any, filepath: Any, overwrite: bool = True, zipped: bool |
     filepath = _path(filepath)
     include_optimizer = kwargs.pop("include_optimizer", True)
     save_format = kwargs.pop("save_format", False)
+    if _is_suffixless_save(filepath, zipped, save_format):
+        zipped, save_format = False, False
+        warnings.warn(_SUFFIXLESS_SAVE.format(path=filepath), UserWarning, stacklevel=3)
     if save_format:
         if filepath.endswith(_LEGACY_SUFFIXES + (".keras",)):
             logging.getLogger("strata").warning(
@@ -100,6 +107,39 @@ def save_model(model: Any, filepath: Any, overwrite: bool = True, zipped: bool |
     keras_file.save_keras_file(model, filepath, zipped=zipped)
 
 
+# tf.keras 2 course code saves a TensorFlow SavedModel with ``model.save("my_keras_model")`` (no suffix).
+# Keras 3 refuses that name; strata writes Keras 3's unzipped ``.keras`` layout into the folder instead,
+# so the course's ``load_model("my_keras_model")`` works, and says so once as a ``UserWarning`` (shown in
+# notebooks and scripts, silenced with the ``warnings`` module, and pinned by tests).
+_SUFFIXLESS_SAVE = (
+    "'{path}' has no file suffix, so strata saved the model as a folder in Keras 3's unzipped `.keras` layout "
+    "(config.json, metadata.json, model.weights.h5), not as a TensorFlow SavedModel. "
+    "`load_model('{path}')` reads it back; save to '{path}.keras' for the single-file format.")
+_SAVED_MODEL_FILES = ("saved_model.pb", "saved_model.pbtxt")
+
+
+def _is_suffixless_save(filepath: str, zipped: bool | None, save_format: Any) -> bool:
+    """A tf.keras 2 style SavedModel save: no suffix, ``zipped`` unset, no format other than "tf"."""
+    has_suffix = os.path.splitext(os.path.basename(filepath.rstrip("/\\")))[1] != ""
+    return not has_suffix and zipped is None and save_format in (False, None, "tf")
+
+
+def _check_not_saved_model(filepath: str) -> None:
+    """Refuse a tf.keras 2 SavedModel folder with the one step that converts it."""
+    if not any(os.path.isfile(os.path.join(filepath, name)) for name in _SAVED_MODEL_FILES):
+        return
+    from strata.saving.errors import ModelFileError
+
+    stem = filepath.rstrip("/\\")
+    raise ModelFileError(
+        f"Cannot load '{filepath}': it is a TensorFlow SavedModel folder (it has saved_model.pb), written by "
+        f"tf.keras 2 as `model.save('{stem}')`. Its layers and weights are stored as TensorFlow graph "
+        "objects, which cannot be read reliably without TensorFlow. Convert it once where TensorFlow 2 "
+        f"with tf.keras 2 is installed: `tf.keras.models.load_model('{stem}').save('{stem}.h5')`, then "
+        f"load that file with `load_model('{stem}.h5')`."
+    )
+
+
 def load_model(filepath: Any, custom_objects: dict | None = None, compile: bool = True,
                safe_mode: bool = True) -> Any:
     """Load a model saved with ``model.save()`` (by strata or by Keras).
@@ -115,6 +155,8 @@ def load_model(filepath: Any, custom_objects: dict | None = None, compile: bool 
             class that is neither built in nor registered.
     """
     filepath = _path(filepath)
+    if os.path.isdir(filepath):
+        _check_not_saved_model(filepath)
     is_keras_dir = os.path.isdir(filepath) and os.path.isfile(os.path.join(filepath, keras_file.CONFIG_NAME))
     if filepath.endswith(".keras") or is_keras_dir:
         return keras_file.load_keras_file(filepath, custom_objects=custom_objects, compile=compile,

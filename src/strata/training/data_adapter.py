@@ -1,8 +1,10 @@
 """Turn what users pass to ``fit``/``evaluate``/``predict`` into arrays, with Keras's semantics.
 
 Accepts NumPy arrays, lists, JAX arrays and pandas DataFrames/Series (single arrays, or lists,
-tuples and dicts of them for multi-input/output models).  Reports user mistakes here, before any
-compiled step runs: non-numeric columns, NaN/inf values, mismatched sample counts.
+tuples and dicts of them for multi-input/output models).  Dicts are matched to the model's inputs
+and outputs by name, never by key order.  DataFrames are converted column by column, so the bool
+columns of ``pd.get_dummies`` train.  Reports user mistakes here, before any compiled step runs:
+unknown or missing dict keys, non-numeric columns, NaN/inf values, mismatched sample counts.
 """
 
 from __future__ import annotations
@@ -19,27 +21,35 @@ def _is_pandas(x: Any) -> bool:
 
 
 def to_numpy(x: Any, argument: str) -> np.ndarray:
-    """One array-like as a NumPy array, with a clear error for non-numeric data."""
+    """One array-like as a NumPy array, with a clear error for non-numeric data.
+
+    A pandas DataFrame is converted column by column, so the bool columns that ``pd.get_dummies``
+    makes (pandas >= 2) and nullable ``Int64``/``Float64``/``boolean`` columns become numbers
+    (Keras refuses such a frame as an ``object`` array).  An object array whose items are all numbers
+    or bools (``df.values`` of such a frame) is converted the same way.
+
+    Example:
+        >>> import pandas as pd
+        >>> to_numpy(pd.DataFrame({"w": [1.5, 2.0], "origin_1": [True, False]}), "x").tolist()
+        [[1.5, 1.0], [2.0, 0.0]]
+    """
     if _is_pandas(x):
         if hasattr(x, "columns"):
-            bad = [str(c) for c, dtype in zip(x.columns, x.dtypes) if not _numeric_dtype(dtype)]
-            if bad:
+            x = _frame_to_numpy(x, argument)
+        else:
+            series, x = x, _column_to_numpy(x, argument, None)
+            if x is None:
                 raise ValueError(
-                    f"`{argument}` has non-numeric columns {bad} (dtypes "
-                    f"{[str(x[c].dtype) for c in x.columns if str(c) in bad]}). Neural networks need "
-                    "numbers: encode categories first, e.g. `pd.get_dummies(df, columns=[...])`, or drop "
-                    "those columns."
+                    f"`{argument}` is a pandas Series of dtype {series.dtype}, which is not numeric. "
+                    "Encode it first, e.g. with `pd.get_dummies(series)` or "
+                    "`series.astype('category').cat.codes`."
                 )
-        elif not _numeric_dtype(x.dtype):
-            raise ValueError(
-                f"`{argument}` is a pandas Series of dtype {x.dtype}, which is not numeric. Encode it "
-                "first, e.g. with `pd.get_dummies(series)` or `series.astype('category').cat.codes`."
-            )
-        x = x.to_numpy()
     if isinstance(x, jax.Array):
         x = np.asarray(x)
     array = np.asarray(x)
-    if array.dtype == object or array.dtype.kind in "USO":
+    if array.dtype == object:
+        array = _numeric_objects(array)
+    if array.dtype == object or array.dtype.kind in "USOMm":
         raise ValueError(
             f"`{argument}` contains non-numeric values (array dtype {array.dtype}). Convert strings or "
             "categories to numbers first (e.g. `pd.get_dummies`, or `strata.utils.to_categorical` for "
@@ -50,23 +60,124 @@ def to_numpy(x: Any, argument: str) -> np.ndarray:
     return array
 
 
-def _numeric_dtype(dtype: Any) -> bool:
-    try:
-        return np.dtype(dtype).kind in "biuf"
-    except TypeError:
-        return str(dtype).lower() in ("boolean", "int8", "int16", "int32", "int64", "uint8", "float32",
-                                      "float64", "int64[pyarrow]")
+def _frame_to_numpy(frame: Any, argument: str) -> np.ndarray:
+    if len(frame.columns) and all(isinstance(d, np.dtype) and d.kind in "iuf" for d in frame.dtypes):
+        return frame.to_numpy()  # plain numeric frame: one conversion
+    columns, bad = [], []
+    for index, name in enumerate(frame.columns):
+        column = _column_to_numpy(frame.iloc[:, index], argument, name)
+        if column is None:
+            bad.append((str(name), str(frame.iloc[:, index].dtype)))
+        columns.append(column)
+    if bad:
+        raise ValueError(
+            f"`{argument}` has non-numeric columns {[n for n, _ in bad]} (dtypes {[d for _, d in bad]}). "
+            "Neural networks need numbers: encode categories first, e.g. `pd.get_dummies(df, "
+            "columns=[...])`, or drop those columns."
+        )
+    if not columns:
+        return np.zeros((len(frame), 0), np.float32)
+    return np.stack(columns, axis=1) if len(columns) > 1 else columns[0][:, None]
 
 
-def to_structure(x: Any, argument: str) -> Any:
-    """Arrays for ``x`` (a single array-like, or a list/tuple/dict of them)."""
+def _column_to_numpy(column: Any, argument: str, name: Any) -> np.ndarray | None:
+    """One pandas column (or Series) as numbers, or ``None`` when it is not numeric."""
+    dtype = column.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "biuf":
+        values = column.to_numpy()
+        return values.astype(np.float32) if dtype.kind == "b" else values
+    kind = getattr(dtype, "kind", "O")
+    numeric_extension = not isinstance(dtype, np.dtype) and kind in "biuf"
+    if not numeric_extension:
+        if dtype != object:
+            return None
+        values = _numeric_objects(column.to_numpy())
+        return None if values.dtype == object else values
+    missing = int(column.isna().sum())
+    if missing:
+        where = f"column {name!r} of `{argument}`" if name is not None else f"`{argument}`"
+        raise ValueError(
+            f"{where} (dtype {dtype}) has {missing} missing value(s) (pd.NA). Fill or drop them first, "
+            f"e.g. `df[{name!r}] = df[{name!r}].fillna(df[{name!r}].median())` or `df = df.dropna()`."
+            if name is not None else
+            f"{where} (dtype {dtype}) has {missing} missing value(s) (pd.NA). Fill or drop them first, "
+            "e.g. `s = s.fillna(s.median())` or `s = s.dropna()`."
+        )
+    return column.to_numpy(dtype=np.float32 if kind in "bf" else np.int64)
+
+
+def _numeric_objects(array: np.ndarray) -> np.ndarray:
+    """An object array of Python/NumPy numbers and bools as float32; anything else unchanged."""
+    numbers = (bool, int, float, np.bool_, np.integer, np.floating)
+    if array.size and all(isinstance(v, numbers) for v in array.flat):
+        return array.astype(np.float32)
+    return array
+
+
+def to_structure(x: Any, argument: str, names: list[str] | None = None, kind: str = "output") -> Any:
+    """Arrays for ``x`` (a single array-like, or a list/tuple/dict of them).
+
+    With ``names`` (the model's input or output names), a dict becomes a list in that order.
+    """
     if x is None:
         return None
+    x = by_name(x, names, argument, kind)
     if isinstance(x, dict):
         return {k: to_numpy(v, f"{argument}[{k!r}]") for k, v in x.items()}
     if isinstance(x, (list, tuple)) and x and not _is_scalar_sequence(x):
         return [to_numpy(v, f"{argument}[{i}]") for i, v in enumerate(x)]
     return to_numpy(x, argument)
+
+
+def input_keys(model: Any) -> list[str] | None:
+    """The names a dict ``x`` must use: the keys of a dict-structured model input, else input names."""
+    struct = getattr(model, "_inputs_struct", None)
+    if isinstance(struct, dict):
+        return sorted(struct)  # the order of ``model.inputs`` (flattening sorts dict keys)
+    names = getattr(model, "input_names", None)
+    return list(names) if names else None
+
+
+_NAME_SOURCE = {"input": "`Input(shape=..., name=...)`, or the keys of a dict passed as `Model(inputs=...)`",
+                "output": "the `name=` of each output's last layer, e.g. `Dense(1, name='priority')`, or the keys "
+                          "of a dict passed as `Model(outputs=...)`"}
+
+
+def output_keys(model: Any) -> list[str] | None:
+    """The names a dict ``y`` must use: the keys of dict-structured model outputs, else output names."""
+    struct = getattr(model, "_outputs_struct", None)
+    if isinstance(struct, dict):
+        return sorted(struct)  # the order of ``model.outputs``
+    names = getattr(model, "output_names", None)
+    return list(names) if names else None
+
+
+def by_name(structure: Any, names: list[str] | None, argument: str, kind: str) -> Any:
+    """A dict keyed by the model's input or output names, as a list in the model's order.
+
+    Keras matches dict entries to inputs/outputs by name, never by key order; a missing or unknown
+    key is an error here, before any step runs.
+
+    Example:
+        >>> by_name({"b": 2, "a": 1}, ["a", "b"], "x", "input")
+        [1, 2]
+    """
+    if not isinstance(structure, dict) or not names:
+        return structure
+    missing = [name for name in names if name not in structure]
+    unknown = [str(key) for key in structure if key not in names]
+    if missing or unknown:
+        problems = []
+        if missing:
+            problems.append(f"no entry for {missing}")
+        if unknown:
+            problems.append(f"unknown key(s) {unknown}")
+        raise ValueError(
+            f"`{argument}` is a dict, so its keys must be the model's {kind} names {list(names)}, but it has "
+            f"{' and '.join(problems)}. Received keys: {[str(k) for k in structure]}. Use exactly those "
+            f"names as keys (they come from {_NAME_SOURCE[kind]})."
+        )
+    return [structure[name] for name in names]
 
 
 def _is_scalar_sequence(x: Any) -> bool:

@@ -110,8 +110,11 @@ class FitRun:
             else:
                 logs = self._run_epochs_stepwise()
         finally:
-            model._pending_state = self.state
-            model._sync_training_state()
+            # Once written back (pending is None), the variables are the truth: a callback may have
+            # assigned the learning rate or weights since (course issue 13: final lr after fit).
+            if model._pending_state is not None:
+                model._pending_state = self.state
+                model._sync_training_state()
             model._fit_run = None
         callbacks.on_train_end(logs)
         return callbacks.history
@@ -147,7 +150,8 @@ class FitRun:
             for offset, row in enumerate(rows):
                 logs = dict(zip(names, (float(v) for v in row[:len(names)])))
                 if self.val_data is not None:
-                    logs.update({f"val_{n}": float(v) for n, v in zip(names, row[len(names):])})
+                    val_names = getattr(self.programs, "val_log_names", names)  # a custom test_step's own
+                    logs.update({f"val_{n}": float(v) for n, v in zip(val_names, row[len(names):])})
                 logs = dict(sorted(logs.items()))
                 self.callbacks.on_epoch_begin(epoch + offset)
                 for callback in self.callbacks.callbacks:

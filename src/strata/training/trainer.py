@@ -17,14 +17,20 @@ import numpy as np
 
 from strata.core import bridge
 from strata.core import random as strata_random
-from strata.training import checks, data_adapter, fit_loop, stream_loop, streaming
+from strata.training import checks, custom_steps, data_adapter, fit_loop, stream_loop, streaming
 from strata.training.compile_loss import CompileLoss
 from strata.training.compile_metrics import CompileMetrics
 from strata.training.programs import get_programs, seed_generators
+from strata.training.step_api import StepAPI
 
 
-class Trainer:
-    """Training methods shared by every ``Model``."""
+class Trainer(StepAPI):
+    """Training methods shared by every ``Model``.
+
+    A subclass that overrides ``train_step``, ``test_step``, ``predict_step``, ``compute_loss`` or
+    ``compute_metrics`` (Keras's JAX signatures, :mod:`strata.training.step_api`) has its own steps run
+    inside the compiled programs of :mod:`strata.training.custom_steps`.
+    """
 
     # Engine state set on the model (some of it every step): never searched for layers to track.
     _engine_attributes = frozenset({"_compile_config", "_compile_loss", "_compile_metrics", "_pending_state",
@@ -123,6 +129,8 @@ class Trainer:
 
     @property
     def metrics_names(self) -> list[str]:
+        if type(self).metrics is not StepAPI.metrics:  # a subclass lists its own metrics
+            return [m.name for m in self.metrics]
         return ["loss", "compile_metrics"] if self._compile_metrics and self._compile_metrics.entries else ["loss"]
 
     # -- preparation -------------------------------------------------------------------------------
@@ -130,7 +138,7 @@ class Trainer:
         return [t.dtype for t in getattr(self, "inputs", []) or []]
 
     def _prepare_x(self, x: Any) -> Any:
-        x = data_adapter.to_structure(x, "x")
+        x = data_adapter.to_structure(x, "x", data_adapter.input_keys(self), "input")
         if x is None:
             raise ValueError("`x` is required. Pass the input data, e.g. `model.fit(x, y)`.")
         data_adapter.check_finite(x, "x")
@@ -162,7 +170,7 @@ class Trainer:
         checks.check_input_features(self, data_adapter.leaves(x))
         out_shapes = self._output_shapes(x)
         names = self._output_names(len(out_shapes))
-        if self._compile_loss is None or self._compile_loss.output_names != names:
+        if self._compile_loss is None or self._compile_metrics is None or self._compile_loss.output_names != names:
             self._compile_loss = CompileLoss(self._compile_config["loss"], self._compile_config["loss_weights"], names)
             self._compile_metrics = CompileMetrics(self._compile_config["metrics"],
                                                    self._compile_config["weighted_metrics"], names)
@@ -174,7 +182,8 @@ class Trainer:
                     "target array(s). Pass one target array per output."
                 )
             checks.check_labels(self._compile_loss.identifiers, y_leaves, out_shapes)
-            if all(obj is None for obj in self._compile_loss.objects) and not self.losses:
+            if (all(obj is None for obj in self._compile_loss.objects) and not self.losses
+                    and not custom_steps.overrides(self, "train")):
                 raise ValueError(
                     "No loss to compute. Provide a `loss` argument in `compile()`, e.g. "
                     "`model.compile(optimizer='adam', loss='mse')`."
@@ -182,7 +191,21 @@ class Trainer:
             self._compile_metrics.build([(None,) + tuple(a.shape[1:]) for a in y_leaves], out_shapes)
         if not self.optimizer.built:
             self.optimizer.build(self.trainable_variables)
+        if custom_steps.overrides(self, "train") or custom_steps.overrides(self, "test"):
+            return self._custom_programs(x, y)
         return get_programs(self, self._compile_loss, self._compile_metrics, self.optimizer)
+
+    def _custom_programs(self, x: Any, y: Any) -> Any:
+        """The programs running this model's own steps (kept while the compile setup is unchanged)."""
+        key = (id(self.optimizer), id(self._compile_loss), id(self._compile_metrics))
+        cached = self.__dict__.get("_strata_custom_programs")
+        spec = jax.tree_util.tree_map(lambda a: jax.ShapeDtypeStruct(np.shape(a), a.dtype), (x, y, None))
+        if cached is None or cached[0] != key:
+            cached = (key, custom_steps.CustomPrograms(self, spec))
+            object.__setattr__(self, "_strata_custom_programs", cached)
+        cached[1].data_spec = spec
+        cached[1]._templates.clear()
+        return cached[1]
 
     # -- state -------------------------------------------------------------------------------------
     def _read_state(self, programs: Any, accumulators: dict | None = None) -> dict:
@@ -211,6 +234,8 @@ class Trainer:
         bridge.assign_values(non_trainable, state["non_trainable"])
         bridge.assign_values(self.optimizer.variables, state["optimizer"])
         self._train_steps = int(state["step"])
+        if isinstance(getattr(getattr(self, "_fit_run", None), "programs", None), custom_steps.CustomPrograms):
+            bridge.assign_values(self.metrics_variables, state["metrics"])  # Keras syncs metric state too
 
     def _params(self, split: tuple[list, list] | None = None) -> dict:
         trainable, non_trainable = split or (self.trainable_variables, self.non_trainable_variables)
@@ -238,11 +263,12 @@ class Trainer:
                 val_batch_size=validation_batch_size or batch_size, epochs=epochs, initial_epoch=initial_epoch,
                 verbose=verbose, callbacks=callbacks, validation_freq=validation_freq)
         x = self._prepare_x(x)
-        y = data_adapter.cast_targets(data_adapter.to_structure(y, "y"))
+        y = data_adapter.cast_targets(data_adapter.to_structure(y, "y", data_adapter.output_keys(self)))
         sample_weight = None if sample_weight is None else data_adapter.to_numpy(sample_weight, "sample_weight")
-        if y is None:
+        if y is None and not custom_steps.overrides(self, "train"):
             raise ValueError("`y` is required for training. Pass targets, e.g. `model.fit(x, y)`.")
-        data_adapter.check_finite(y, "y")
+        if y is not None:
+            data_adapter.check_finite(y, "y")
         if class_weight is not None:
             if sample_weight is not None:
                 raise ValueError(
@@ -265,6 +291,8 @@ class Trainer:
         val_device = val
         if isinstance(val, tuple):
             val_device = jax.device_put((val[0], val[1], None if val[2] is None else val[2].astype(np.float32)))
+        if isinstance(programs, custom_steps.CustomPrograms):
+            programs.val_spec = val_device if isinstance(val_device, tuple) else None
         self.stop_training = False
         run = fit_loop.FitRun(
             model=self, programs=programs, data=data, val_data=val_device, batch_size=batch_size,
@@ -283,7 +311,8 @@ class Trainer:
             return stream_loop.StreamValidation(source, streaming.BatchPreparer(self._input_dtypes(), 0))
         vx, vy, vsw = data_adapter.unpack_validation_data(validation_data)
         vx = self._prepare_x(vx)
-        vy = data_adapter.cast_targets(data_adapter.to_structure(vy, "validation_data y"))
+        vy = data_adapter.cast_targets(
+            data_adapter.to_structure(vy, "validation_data y", data_adapter.output_keys(self)))
         vsw = None if vsw is None else data_adapter.to_numpy(vsw, "validation sample_weight")
         data_adapter.num_samples(vx, vy, vsw)
         return (vx, vy, vsw)
@@ -301,8 +330,8 @@ class Trainer:
             logs = stream_loop.evaluate_streamed(self, x, y, sample_weight, steps, callbacks, verbose)
             return self._format_logs(logs, return_dict)
         x = self._prepare_x(x)
-        y = data_adapter.cast_targets(data_adapter.to_structure(y, "y"))
-        if y is None:
+        y = data_adapter.cast_targets(data_adapter.to_structure(y, "y", data_adapter.output_keys(self)))
+        if y is None and not custom_steps.overrides(self, "test"):
             raise ValueError("`y` is required to evaluate the model: pass the true targets.")
         sample_weight = None if sample_weight is None else data_adapter.to_numpy(sample_weight, "sample_weight")
         data_adapter.num_samples(x, y, sample_weight)
@@ -315,6 +344,8 @@ class Trainer:
     def _format_logs(self, logs: dict, return_dict: bool) -> Any:
         if return_dict:
             return dict(sorted(logs.items()))
+        if custom_steps.overrides(self, "train") or custom_steps.overrides(self, "test"):
+            return self._flatten_metrics_in_order(logs)
         order = ["loss"]
         if self._compile_loss.multi_output:
             order += [f"{name}_loss" for name in self._compile_loss.output_names]
@@ -324,6 +355,16 @@ class Trainer:
         else:
             order += [name for name in self._compile_metrics.names if name in logs]
             order += sorted(k for k in logs if k not in order)
+        values = [logs[k] for k in order]
+        return values[0] if len(values) == 1 else values
+
+    def _flatten_metrics_in_order(self, logs: dict) -> Any:
+        """Keras's order for a custom step's logs: ``model.metrics`` names first, then the rest sorted."""
+        names = []
+        for metric in self.metrics:
+            names.extend(getattr(metric, "names", None) or [metric.name])
+        order = [name for name in dict.fromkeys(names) if name in logs]
+        order += sorted(k for k in logs if k not in order)
         values = [logs[k] for k in order]
         return values[0] if len(values) == 1 else values
 
@@ -339,6 +380,8 @@ class Trainer:
         self._build_from(x, batch_size)
         checks.check_input_features(self, data_adapter.leaves(x))
         verbose = 1 if verbose == "auto" else verbose
+        if custom_steps.overrides(self, "predict"):
+            return custom_steps.predict(self, x, batch_size, self._params())
         return fit_loop.run_prediction(self, x, batch_size, callbacks=callbacks, verbose=verbose)
 
     # -- single batches ----------------------------------------------------------------------------
@@ -348,7 +391,7 @@ class Trainer:
         self._assert_compiled("train_on_batch")
         self._sync_training_state()
         x = self._prepare_x(x)
-        y = data_adapter.cast_targets(data_adapter.to_structure(y, "y"))
+        y = data_adapter.cast_targets(data_adapter.to_structure(y, "y", data_adapter.output_keys(self)))
         if class_weight is not None:
             sample_weight = data_adapter.class_weight_to_sample_weight(y, class_weight)
         sample_weight = None if sample_weight is None else data_adapter.to_numpy(sample_weight, "sample_weight")
@@ -367,7 +410,7 @@ class Trainer:
         self._assert_compiled("test_on_batch")
         self._sync_training_state()
         x = self._prepare_x(x)
-        y = data_adapter.cast_targets(data_adapter.to_structure(y, "y"))
+        y = data_adapter.cast_targets(data_adapter.to_structure(y, "y", data_adapter.output_keys(self)))
         sample_weight = None if sample_weight is None else data_adapter.to_numpy(sample_weight, "sample_weight")
         total = data_adapter.num_samples(x, y, sample_weight)
         programs = self._prepare(x, y, total)

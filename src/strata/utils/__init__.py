@@ -17,3 +17,7 @@ from strata.utils.image_utils import save_img as save_img
 from strata.utils.sequence_utils import pad_sequences as pad_sequences
 from strata.utils.timeseries_dataset import timeseries_dataset_from_array as timeseries_dataset_from_array
 from strata.utils.text_dataset import text_dataset_from_directory as text_dataset_from_directory
+
+# custom train steps (issue 13: Keras's JAX extension points)
+from strata.training.step_data import pack_x_y_sample_weight as pack_x_y_sample_weight
+from strata.training.step_data import unpack_x_y_sample_weight as unpack_x_y_sample_weight
