@@ -67,6 +67,9 @@ CLAIMED["preprocessing"] = CLAIMED.get("preprocessing", []) + [
     "image_dataset_from_directory", "text_dataset_from_directory", "timeseries_dataset_from_array"]
 CLAIMED["preprocessing.sequence"] = CLAIMED.get("preprocessing.sequence", []) + ["pad_sequences"]
 
+# plot_model without graphviz (issue 14 §4)
+CLAIMED["utils"] = CLAIMED["utils"] + ["plot_model"]
+
 
 def _module(root, path):
     for part in filter(None, path.split(".")):

@@ -22,3 +22,9 @@ from strata.explain.filter_visualization import visualize_filters as visualize_f
 from strata.explain.grad_cam import grad_cam as grad_cam
 from strata.explain.grad_cam import overlay_heatmap as overlay_heatmap
 from strata.explain.grad_cam import plot_grad_cam as plot_grad_cam
+
+# Dense-network explanations (issue 14 §5): explain_prediction, plot_decision_boundary, weight_table
+from strata.explain.decision_boundary import plot_decision_boundary as plot_decision_boundary
+from strata.explain.explain_prediction import PredictionExplanation as PredictionExplanation
+from strata.explain.explain_prediction import explain_prediction as explain_prediction
+from strata.explain.weight_table import weight_table as weight_table
