@@ -15,9 +15,10 @@ _applied: contextvars.ContextVar[bool] = contextvars.ContextVar("strata_host_sta
 
 
 @contextlib.contextmanager
-def host_stage_applied() -> Iterator[None]:
-    """Inside the block, host-side layers pass their (already processed) inputs through."""
-    token = _applied.set(True)
+def host_stage_applied(applied: bool = True) -> Iterator[None]:
+    """Inside the block, host-side layers pass their (already processed) inputs through; with
+    ``applied=False`` they compute (the host stage itself runs them so)."""
+    token = _applied.set(applied)
     try:
         yield
     finally:

@@ -124,6 +124,19 @@ class Model(Trainer, Layer):
                        trainable=trainable, dtype=dtype)
         Trainer.__init__(self)
 
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        from strata.core import host_side
+        from strata.core.node import flatten_keras_tensors
+        from strata.training import host_stage
+
+        if (args and not host_side.host_stage_active() and not flatten_keras_tensors((args, kwargs))
+                and host_stage.has_host_stage(self)):
+            # Raw text for a model that starts with string layers: they run on the host first.
+            inputs = host_stage.transform(self, args[0])
+            with host_side.host_stage_applied():
+                return super().__call__(inputs, *args[1:], **kwargs)
+        return super().__call__(*args, **kwargs)
+
     @property
     def layers(self) -> list[Layer]:
         """The model's layers."""

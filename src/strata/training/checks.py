@@ -42,7 +42,9 @@ def _loss_kind(identifier: Any) -> tuple[str | None, str]:
 
 def check_input_features(model: Any, x_arrays: list[np.ndarray]) -> None:
     """The feature dimensions of ``x`` must match the model's declared inputs."""
-    expected = [tuple(t.shape) for t in getattr(model, "inputs", []) or []]
+    from strata.training import host_stage
+
+    expected = [shape for shape, _ in host_stage.input_specs(model)]  # after string layers, if any
     if not expected or len(expected) != len(x_arrays):
         return
     for index, (shape, array) in enumerate(zip(expected, x_arrays)):

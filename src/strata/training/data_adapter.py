@@ -49,6 +49,17 @@ def to_numpy(x: Any, argument: str) -> np.ndarray:
     array = np.asarray(x)
     if array.dtype == object:
         array = _numeric_objects(array)
+    is_input = argument == "x" or argument.startswith("x[")
+    if is_input and (array.dtype.kind in "US" or (array.dtype == object and array.size and all(
+            isinstance(v, (str, bytes)) for v in array.reshape(-1)))):
+        raise ValueError(
+            f"`{argument}` holds text (array dtype {array.dtype}), but the model has no layer that turns "
+            "text into numbers at this input. Start the model with a `TextVectorization` layer adapted to "
+            "the training text (e.g. `vectorize = layers.TextVectorization(max_tokens=10000, "
+            "output_sequence_length=100); vectorize.adapt(texts)`, then `Input(shape=(1,), dtype='string')` "
+            "followed by `vectorize`), or a `StringLookup` for categories; or convert the strings to numbers "
+            "before `fit`."
+        )
     if array.dtype == object or array.dtype.kind in "USOMm":
         raise ValueError(
             f"`{argument}` contains non-numeric values (array dtype {array.dtype}). Convert strings or "

@@ -18,7 +18,7 @@ import numpy as np
 
 from strata.callbacks.callback_list import CallbackList
 from strata.core import random as strata_random
-from strata.training import checks, data_adapter, fit_loop, streaming
+from strata.training import checks, data_adapter, fit_loop, host_stage, streaming
 from strata.training.programs import predict_function
 from strata.training.streaming import BatchPreparer, Prefetcher, StreamSource
 
@@ -64,7 +64,8 @@ def prepare(model: Any, source: StreamSource, class_weight: dict | None = None,
     The first batch's size becomes the compiled batch size: shorter batches are padded and
     masked, so one program serves them all.
     """
-    preparer = BatchPreparer(model._input_dtypes(), 0, class_weight, needs_targets)
+    preparer = BatchPreparer(model._input_dtypes(), 0, class_weight, needs_targets,
+                             transform=host_stage.transformer(model))
     x, y, _, rows = preparer.host(source.peek())
     data_adapter.check_finite(x, "x")
     if needs_targets:

@@ -249,14 +249,17 @@ class BatchPreparer:
     """Converts raw batches like in-memory data (dtypes, class weights) and pads them to ``size``."""
 
     def __init__(self, input_dtypes: list[str], size: int, class_weight: dict | None = None,
-                 needs_targets: bool = True) -> None:
+                 needs_targets: bool = True, transform: Any = None) -> None:
         self.input_dtypes = input_dtypes
         self.size = size
         self.class_weight = class_weight
         self.needs_targets = needs_targets
+        self.transform = transform  # the model's host stage (string layers), applied to raw inputs
 
     def host(self, batch: Any) -> tuple[Any, Any, Any, int]:
         x, y, sw = unpack_batch(batch)
+        if self.transform is not None:
+            x = self.transform(x)
         x = data_adapter.cast_inputs(data_adapter.to_structure(x, "x"), self.input_dtypes)
         y = data_adapter.cast_targets(data_adapter.to_structure(y, "y")) if y is not None else None
         if self.needs_targets and y is None:

@@ -17,7 +17,7 @@ import numpy as np
 
 from strata.core import bridge
 from strata.core import random as strata_random
-from strata.training import checks, custom_steps, data_adapter, fit_loop, stream_loop, streaming
+from strata.training import checks, custom_steps, data_adapter, fit_loop, host_stage, stream_loop, streaming
 from strata.training.compile_loss import CompileLoss
 from strata.training.compile_metrics import CompileMetrics
 from strata.training.programs import get_programs, seed_generators
@@ -135,14 +135,19 @@ class Trainer(StepAPI):
 
     # -- preparation -------------------------------------------------------------------------------
     def _input_dtypes(self) -> list[str]:
-        return [t.dtype for t in getattr(self, "inputs", []) or []]
+        return [dtype for _, dtype in host_stage.input_specs(self)]
 
     def _prepare_x(self, x: Any) -> Any:
+        host_stage.check_placement(self)
+        if x is not None:
+            x = host_stage.transform(self, x)  # string layers at the inputs run here, on the host
         x = data_adapter.to_structure(x, "x", data_adapter.input_keys(self), "input")
         if x is None:
             raise ValueError("`x` is required. Pass the input data, e.g. `model.fit(x, y)`.")
         data_adapter.check_finite(x, "x")
-        return data_adapter.cast_inputs(x, self._input_dtypes())
+        x = data_adapter.cast_inputs(x, self._input_dtypes())
+        host_stage.check_inputs(self, data_adapter.leaves(x))
+        return x
 
     def _build_from(self, x: Any, batch_size: int) -> None:
         if self.built:
@@ -245,6 +250,7 @@ class Trainer(StepAPI):
                 "seeds": np.asarray([g.seed for g in seed_generators(self)], np.int32)}
 
     # -- fit ---------------------------------------------------------------------------------------
+    @host_stage.on_host_processed_inputs
     def fit(self, x: Any = None, y: Any = None, batch_size: int | None = None, epochs: int = 1,
             verbose: Any = "auto", callbacks: Any = None, validation_split: float = 0.0,
             validation_data: Any = None, shuffle: bool = True, class_weight: dict | None = None,
@@ -308,7 +314,8 @@ class Trainer(StepAPI):
             return None
         if streaming.is_streamed(validation_data):
             source = streaming.StreamSource(validation_data, validation_steps)
-            return stream_loop.StreamValidation(source, streaming.BatchPreparer(self._input_dtypes(), 0))
+            return stream_loop.StreamValidation(source, streaming.BatchPreparer(
+                self._input_dtypes(), 0, transform=host_stage.transformer(self)))
         vx, vy, vsw = data_adapter.unpack_validation_data(validation_data)
         vx = self._prepare_x(vx)
         vy = data_adapter.cast_targets(
@@ -318,6 +325,7 @@ class Trainer(StepAPI):
         return (vx, vy, vsw)
 
     # -- evaluate ----------------------------------------------------------------------------------
+    @host_stage.on_host_processed_inputs
     def evaluate(self, x: Any = None, y: Any = None, batch_size: int | None = None, verbose: Any = "auto",
                  sample_weight: Any = None, steps: int | None = None, callbacks: Any = None,
                  return_dict: bool = False, **kwargs: Any) -> Any:
@@ -369,6 +377,7 @@ class Trainer(StepAPI):
         return values[0] if len(values) == 1 else values
 
     # -- predict -----------------------------------------------------------------------------------
+    @host_stage.on_host_processed_inputs
     def predict(self, x: Any, batch_size: int | None = None, verbose: Any = "auto", steps: int | None = None,
                 callbacks: Any = None) -> Any:
         """Outputs for ``x`` as NumPy arrays (computed in large internal chunks)."""
@@ -385,6 +394,7 @@ class Trainer(StepAPI):
         return fit_loop.run_prediction(self, x, batch_size, callbacks=callbacks, verbose=verbose)
 
     # -- single batches ----------------------------------------------------------------------------
+    @host_stage.on_host_processed_inputs
     def train_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None, class_weight: dict | None = None,
                        return_dict: bool = False) -> Any:
         """One training step on exactly this batch; returns its loss and metrics."""
@@ -405,6 +415,7 @@ class Trainer(StepAPI):
         self._sync_training_state()
         return self._format_logs(fit_loop.to_floats(logs), return_dict)
 
+    @host_stage.on_host_processed_inputs
     def test_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None, return_dict: bool = False) -> Any:
         """Loss and metrics on exactly this batch."""
         self._assert_compiled("test_on_batch")
@@ -418,6 +429,7 @@ class Trainer(StepAPI):
         logs = fit_loop.run_evaluation(self, programs, data, total, callbacks=None, verbose=0)
         return self._format_logs(logs, return_dict)
 
+    @host_stage.on_host_processed_inputs
     def predict_on_batch(self, x: Any) -> Any:
         """Outputs for exactly this batch, as NumPy arrays."""
         return self.predict(x, batch_size=None, verbose=0)
