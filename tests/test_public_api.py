@@ -70,6 +70,9 @@ CLAIMED["preprocessing.sequence"] = CLAIMED.get("preprocessing.sequence", []) + 
 # plot_model without graphviz (issue 14 §4)
 CLAIMED["utils"] = CLAIMED["utils"] + ["plot_model"]
 
+# scikit-learn wrappers (issue 14 §6)
+CLAIMED["wrappers"] = ["SKLearnClassifier", "SKLearnRegressor", "SKLearnTransformer"]
+
 
 def _module(root, path):
     for part in filter(None, path.split(".")):

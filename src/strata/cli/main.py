@@ -4,6 +4,8 @@ Usage::
 
     strata convert OLD.h5 NEW.keras [--force] [--no-compile]
     strata inspect FILE
+    strata fit CSV --target COL [--out DIR] [options]
+    strata predict MODEL CSV [--out FILE]
 
 Run ``strata --help`` or ``strata COMMAND --help`` for details.
 """
@@ -42,6 +44,10 @@ def _parser() -> argparse.ArgumentParser:
     inspect = commands.add_parser("inspect", help="describe a .keras, .h5 or .weights.h5 file",
                                   description=_INSPECT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     inspect.add_argument("file", metavar="FILE", help="the file to describe")
+    from strata.cli import fit_command, predict_command  # `strata fit` / `strata predict` (issue 14 §7)
+
+    fit_command.add_parser(commands)
+    predict_command.add_parser(commands)
     return parser
 
 
@@ -73,16 +79,22 @@ def convert(source: str, destination: str, force: bool = False, compile: bool = 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``strata`` command line; return the exit status (0 on success, 1 on errors)."""
     args = _parser().parse_args(argv)
+    from strata.cli.csv_table import CliError  # issue 14 §7
     from strata.cli.describe import InspectError, describe
 
     try:
-        if args.command == "convert":
+        if args.command in ("fit", "predict"):  # issue 14 §7
+            from strata.cli.fit_command import run_fit
+            from strata.cli.predict_command import run_predict
+
+            (run_fit if args.command == "fit" else run_predict)(args)
+        elif args.command == "convert":
             print(convert(args.source, args.destination, force=args.force, compile=not args.no_compile))
         else:
             describe(args.file, print)
     except BrokenPipeError:  # e.g. `strata inspect m.keras | head`
         return 1
-    except (InspectError, OSError, ValueError, TypeError) as error:
+    except (InspectError, CliError, OSError, ValueError, TypeError) as error:
         print(f"strata {args.command}: error: {error}", file=sys.stderr)
         return 1
     return 0
