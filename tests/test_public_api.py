@@ -25,6 +25,9 @@ CLAIMED = {
                "AlphaDropout", "ActivityRegularization", "ReLU", "LeakyReLU", "PReLU", "ELU", "Softmax",
                "Resizing", "CenterCrop", "RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation",
                "RandomContrast", "RandomBrightness", "RandomCrop",
+               # recurrent family
+               "SimpleRNNCell", "LSTMCell", "GRUCell", "StackedRNNCells", "RNN", "SimpleRNN", "LSTM", "GRU",
+               "Bidirectional", "TimeDistributed", "ConvLSTM1D", "ConvLSTM2D",
                # text and lookup preprocessing family
                "TextVectorization", "StringLookup", "IntegerLookup", "Hashing", "CategoryEncoding",
                "Discretization"],

@@ -17,7 +17,7 @@ _scope_stack: list[tuple[str, object]] = []
 
 def to_snake_case(name: str) -> str:
     """Convert a class name to Keras's snake case (``MaxPooling2D`` -> ``max_pooling2d``)."""
-    intermediate = re.sub(r"(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
+    intermediate = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)  # Keras's regex: ConvLSTM2D -> conv_lstm2d
     return re.sub(r"([a-z])([A-Z])", r"\1_\2", intermediate).lower()
 
 

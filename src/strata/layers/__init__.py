@@ -116,3 +116,16 @@ from strata.layers.preprocessing.text_vectorization import TextVectorization as 
 from strata.layers.preprocessing.hashing import Hashing as Hashing
 from strata.layers.preprocessing.category_encoding import CategoryEncoding as CategoryEncoding
 from strata.layers.preprocessing.discretization import Discretization as Discretization
+# Recurrent layer family (layers/rnn): cells, RNN, SimpleRNN/LSTM/GRU, Bidirectional, TimeDistributed.
+from strata.layers.rnn.simple_rnn_cell import SimpleRNNCell as SimpleRNNCell
+from strata.layers.rnn.lstm_cell import LSTMCell as LSTMCell
+from strata.layers.rnn.gru_cell import GRUCell as GRUCell
+from strata.layers.rnn.stacked_rnn_cells import StackedRNNCells as StackedRNNCells
+from strata.layers.rnn.rnn import RNN as RNN
+from strata.layers.rnn.simple_rnn import SimpleRNN as SimpleRNN
+from strata.layers.rnn.lstm import LSTM as LSTM
+from strata.layers.rnn.gru import GRU as GRU
+from strata.layers.rnn.bidirectional import Bidirectional as Bidirectional
+from strata.layers.rnn.time_distributed import TimeDistributed as TimeDistributed
+from strata.layers.rnn.conv_lstm import ConvLSTM1D as ConvLSTM1D
+from strata.layers.rnn.conv_lstm import ConvLSTM2D as ConvLSTM2D

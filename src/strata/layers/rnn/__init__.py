@@ -1,0 +1,1 @@
+"""Recurrent layers: cells, the generic ``RNN`` over a cell, and the wrappers around them."""

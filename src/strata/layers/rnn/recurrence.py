@@ -1,0 +1,120 @@
+"""The time loop of every recurrent layer: one ``lax.scan`` (or a Python loop when unrolled).
+
+:func:`step_functions` turns a cell into two pure functions — ``project`` for the whole
+``(batch, time, features)`` sequence at once and ``step`` for one timestep — so a built-in cell's
+input matmul happens once, before the loop, and only ``h @ recurrent_kernel`` and the gates run
+inside it.  Dropout masks are drawn there too, once per call.  :func:`run` is the loop itself with
+Keras's masking rules (JAX backend):
+
+* at a masked step the states are carried over unchanged; the output is the previous output
+  (the first state, ``h_{t-1}``, which is the initial state before the first valid step), or
+  zeros with ``zero_output_for_mask=True``;
+* ``go_backwards`` scans in reverse and returns the outputs in processing order;
+* the unrolled loop (``unroll=True``) repeats the previous *output* at masked steps (zeros before
+  the first one) and ignores ``zero_output_for_mask``, as Keras's unrolled loop does.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import jax
+import jax.numpy as jnp
+from jax import lax
+
+from strata.layers.rnn.recurrent_cell import RecurrentCell
+from strata.layers.rnn.stacked_rnn_cells import StackedRNNCells, call_cell, output_size_of
+
+
+def _cell_step(cell: Any, step_shape: tuple, training: Any) -> tuple[Callable, Callable]:
+    if isinstance(cell, RecurrentCell):
+        input_mask, recurrent_mask = cell.draw_masks(step_shape, training)
+        return (lambda x: cell.project_inputs(x, input_mask),
+                lambda p, states: cell.step(p, states, recurrent_mask))
+    return (lambda x: x), (lambda x, states: call_cell(cell, x, states, training))
+
+
+def step_functions(cell: Any, step_shape: tuple, training: Any) -> tuple[Callable, Callable]:
+    """``(project, step)`` for ``cell`` on timesteps of ``step_shape``: ``project(sequence)`` runs
+    before the loop, ``step(x_t, states)`` in it."""
+    if not isinstance(cell, StackedRNNCells):
+        return _cell_step(cell, step_shape, training)
+    parts = []
+    for inner in cell.cells:
+        parts.append(_cell_step(inner, step_shape, training))
+        step_shape = (step_shape[0], output_size_of(inner))
+    first_project = parts[0][0]
+
+    def step(x: Any, states: list) -> tuple[Any, list]:
+        new_states = []
+        for index, ((project, inner_step), inner_states) in enumerate(zip(parts, states)):
+            x, inner_states = inner_step(x if index == 0 else project(x), list(inner_states))
+            new_states.append(list(inner_states))
+        return x, new_states
+
+    return first_project, step
+
+
+_FULL_UNROLL_STEPS = 8  # scans of at most this many steps are unrolled by XLA (faster compile and run)
+
+
+def _previous_output(states: list) -> Any:
+    first = states[-1] if isinstance(states[0], (list, tuple)) else states
+    return first[0] if isinstance(first, (list, tuple)) else first
+
+
+def _where(keep: Any, new: Any, old: Any) -> Any:
+    keep = jnp.reshape(keep, keep.shape + (1,) * (new.ndim - keep.ndim))
+    return jnp.where(keep, new, old)
+
+
+def run(step: Callable, inputs: Any, initial_states: list, mask: Any = None, go_backwards: bool = False,
+        unroll: bool = False, zero_output_for_mask: bool = False,
+        return_sequences: bool = True) -> tuple[Any, Any, list]:
+    """Run ``step`` over the time axis of ``inputs`` ``(batch, time, ...)``.
+
+    Returns ``(last_output, outputs, final_states)``; ``outputs`` is ``(batch, time, units)`` in
+    processing order, or ``None`` unless ``return_sequences``.
+    """
+    xs = jnp.swapaxes(inputs, 0, 1)
+    keep = None if mask is None else jnp.swapaxes(jnp.asarray(mask, bool), 0, 1)[:, :, None]
+    if unroll:
+        return _unrolled(step, xs, initial_states, keep, go_backwards, return_sequences)
+    probe = jax.eval_shape(step, xs[0], initial_states)[0]
+
+    def body(carry: tuple, item: Any) -> tuple:
+        states, _ = carry
+        x, keep_t = item if keep is not None else (item, None)
+        output, new_states = step(x, states)
+        if keep_t is not None:
+            previous = jnp.zeros_like(output) if zero_output_for_mask else _previous_output(states)
+            output = _where(keep_t, output, previous.astype(output.dtype))
+            new_states = jax.tree_util.tree_map(lambda n, o: _where(keep_t, n, o), new_states, states)
+        return (new_states, output), (output if return_sequences else None)
+
+    init = (initial_states, jnp.zeros(probe.shape, probe.dtype))
+    # Short sequences (the course's windows of 1 timestep) are unrolled inside the scan: no loop
+    # overhead per step, the same numbers.
+    (states, last), outputs = lax.scan(body, init, xs if keep is None else (xs, keep), reverse=go_backwards,
+                                       unroll=True if xs.shape[0] <= _FULL_UNROLL_STEPS else 1)
+    if return_sequences:
+        if go_backwards:
+            outputs = jnp.flip(outputs, axis=0)
+        outputs = jnp.swapaxes(outputs, 0, 1)
+    return last, outputs, states
+
+
+def _unrolled(step: Callable, xs: Any, states: list, keep: Any, go_backwards: bool,
+              return_sequences: bool) -> tuple[Any, Any, list]:
+    order = range(xs.shape[0] - 1, -1, -1) if go_backwards else range(xs.shape[0])
+    outputs: list = []
+    for t in order:
+        output, new_states = step(xs[t], states)
+        if keep is not None:
+            previous = outputs[-1] if outputs else jnp.zeros_like(output)
+            output = _where(keep[t], output, previous)
+            new_states = jax.tree_util.tree_map(lambda n, o: _where(keep[t], n, o), new_states, states)
+        states = new_states
+        outputs.append(output)
+    stacked = jnp.stack(outputs, axis=1) if return_sequences else None
+    return outputs[-1], stacked, states
