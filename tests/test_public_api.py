@@ -76,6 +76,21 @@ CLAIMED["utils"] = CLAIMED["utils"] + ["plot_model"]
 # scikit-learn wrappers (issue 14 §6)
 CLAIMED["wrappers"] = ["SKLearnClassifier", "SKLearnRegressor", "SKLearnTransformer"]
 
+# applications family (issue 12)
+_APP_MODELS = ["VGG16", "VGG19", "ResNet50", "ResNet101", "ResNet152", "ResNet50V2", "ResNet101V2", "ResNet152V2",
+               "MobileNet", "MobileNetV2", "DenseNet121", "DenseNet169", "DenseNet201", "InceptionV3", "Xception",
+               "EfficientNetB0", "EfficientNetB1", "EfficientNetB2", "EfficientNetB3"]
+CLAIMED["applications"] = _APP_MODELS
+CLAIMED["applications.imagenet_utils"] = ["preprocess_input", "decode_predictions"]
+for _module_name, _names in {"vgg16": ["VGG16"], "vgg19": ["VGG19"], "resnet": ["ResNet50", "ResNet101", "ResNet152"],
+                             "resnet50": ["ResNet50"], "resnet_v2": ["ResNet50V2", "ResNet101V2", "ResNet152V2"],
+                             "mobilenet": ["MobileNet"], "mobilenet_v2": ["MobileNetV2"],
+                             "densenet": ["DenseNet121", "DenseNet169", "DenseNet201"], "inception_v3": ["InceptionV3"],
+                             "xception": ["Xception"],
+                             "efficientnet": ["EfficientNetB0", "EfficientNetB1", "EfficientNetB2", "EfficientNetB3"]
+                             }.items():
+    CLAIMED[f"applications.{_module_name}"] = _names + ["preprocess_input", "decode_predictions"]
+
 
 def _module(root, path):
     for part in filter(None, path.split(".")):

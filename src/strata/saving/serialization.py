@@ -116,6 +116,10 @@ def resolve_layer_class(entry: dict, custom_objects: dict | None = None) -> type
     if not isinstance(class_name, str):
         raise ValueError(f"A serialized layer needs a string 'class_name'. Received: {entry!r:.200}")
     found = object_registration.get_registered_object(registered, custom_objects) if isinstance(registered, str) else None
+    if found is None and registered == "strata>ImageNetPreprocessing":  # applications (issue 12), imported lazily
+        from strata.applications.preprocessing_layer import ImageNetPreprocessing
+
+        found = ImageNetPreprocessing
     if found is None and custom_objects and class_name in custom_objects:
         found = custom_objects[class_name]
     module = entry.get("module")

@@ -105,6 +105,8 @@ def _patches_fit(x: jax.Array, kernel: jax.Array, strides: Sequence[int], paddin
                  dilation: Sequence[int]) -> bool:
     if jax.default_backend() != "cpu":
         return False
+    if not all(isinstance(d, int) for d in x.shape):  # symbolic batch (shape inference of a nested model)
+        return False
     rank = kernel.ndim - 2
     rows = x.shape[0]
     for length, k, s, d in zip(x.shape[1:-1], kernel.shape[:rank], strides, dilation):
