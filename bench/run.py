@@ -25,13 +25,15 @@ DEFAULT_DATA = HERE.parent.parent / "shared" / "datasets"
 
 TF_PYTHON = HERE / ".venv-tf" / "bin" / "python"
 # Workloads also run on Keras's TensorFlow backend (the fastest Keras on CPU for convolutions).
-TF_WORKLOADS = ("mnist_cnn", "cats_folder")
+TF_WORKLOADS = ("mnist_cnn", "cats_folder", "vgg16_features")
 
 
 def run_once(library: str, workload: str, data_dir: str, env: dict, tf_python: str = str(TF_PYTHON)) -> dict:
     started = time.perf_counter()
     python = tf_python if library == "keras-tf" else sys.executable
-    out = subprocess.run([python, str(HERE / "workload.py"), library, workload, "--data-dir", data_dir],
+    script = "lr_find_workload.py" if workload == "lr_find" else "workload.py"  # lr sweep row (issue 14)
+    script = "tuner_workload.py" if workload == "tuner" else script  # tuner row (issue 14): 20 iris trials
+    out = subprocess.run([python, str(HERE / script), library, workload, "--data-dir", data_dir],
                          capture_output=True, text=True, env=env, check=True)
     result = json.loads(out.stdout.strip().splitlines()[-1])
     result["process"] = time.perf_counter() - started
@@ -63,11 +65,14 @@ def main() -> None:
                              "tensorflow-cpu keras pandas pillow); rows are skipped when it is missing")
     parser.add_argument("--only", default="import,iris,iris_validation,iris_callbacks,auto_mpg,xor,mnist_mlp,"
                                           "mnist_mlp_callbacks,mnist_mlp_per_step,mnist_cnn,cats_folder,"
-                                          "mnist_mlp_train_step_override")
+                                          "mnist_mlp_train_step_override,traffic_lstm_epoch,traffic_lstm,lstm_long,"
+                                          "vgg16_features,lr_find,tuner")
     args = parser.parse_args()
     rows = []
     for workload in args.only.split(","):
-        repeats = 1 if workload.startswith("mnist") or workload in TF_WORKLOADS else args.repeats
+        repeats = 1 if workload.startswith(("mnist", "traffic", "lstm", "vgg")) or workload in TF_WORKLOADS \
+            else args.repeats
+        repeats = 1 if workload == "tuner" else repeats  # each run is 20 trials (about a minute in Keras)
         libraries = ["strata", "keras"]
         if workload in TF_WORKLOADS and os.path.exists(args.tf_python):
             libraries.append("keras-tf")
@@ -95,7 +100,15 @@ def main() -> None:
             "mnist_mlp_train_step_override": [("epoch s (own train_step)", "cold", "epoch"),
                                               ("build+fit s, cold", "cold", "total")],
             "mnist_cnn": [("epoch s", "cold", "epoch"), ("compile s", "cold", "compile")],
+            "traffic_lstm": [("500 epochs, process s", "cold", "process"), ("build+fit s", "cold", "total")],
+            "traffic_lstm_epoch": [("epoch ms", "cold", "epoch"), ("compile s", "cold", "compile")],
+            "lstm_long": [("epoch s", "cold", "epoch"), ("compile s", "cold", "compile")],
+            "vgg16_features": [("images/s (inverse ratio)", "cold", "images_per_s")],
             "cats_folder": [("images/s (inverse ratio)", "cold", "images_per_s"), ("epoch s", "cold", "epoch")],
+            "tuner": [("search s, cold", "cold", "search"), ("search s, warm", "warm", "search"),
+                      ("process s, cold", "cold", "process")],
+            "lr_find": [("sweep s, cold", "cold", "sweep"), ("sweep s, warm", "warm", "sweep"),
+                        ("process s, cold", "cold", "process")],
         }.get(workload)
         if metrics is None:
             metrics = [("process s, cold", "cold", "process"), ("process s, warm", "warm", "process"),

@@ -3,7 +3,7 @@
 Usage: python bench/workload.py LIBRARY WORKLOAD [--data-dir DIR]
   LIBRARY:  strata | keras | keras-tf   (keras runs on its JAX backend, keras-tf on TensorFlow: run that
             one with the Python of a venv that has tensorflow-cpu, see run.py --tf-python)
-  WORKLOAD: iris | auto_mpg | xor | mnist_mlp | mnist_cnn | cats_folder | import | ...
+  WORKLOAD: iris | auto_mpg | xor | mnist_mlp | mnist_cnn | cats_folder | traffic_lstm | lstm_long | import | ...
 
 Timings: ``process`` is measured by the caller; here ``total`` runs from before model construction
 to the end of fit, ``startup`` is build + first epoch minus one steady epoch, ``epoch`` the median of
@@ -37,7 +37,8 @@ def main() -> None:
     parser.add_argument("library", choices=["strata", "keras", "keras-tf"])
     parser.add_argument("workload", choices=["iris", "auto_mpg", "xor", "mnist_mlp", "import", "mnist_mlp_per_step",
                                              "mnist_mlp_callbacks", "iris_callbacks", "iris_validation",
-                                             "mnist_cnn", "cats_folder", "mnist_mlp_train_step_override"])
+                                             "mnist_cnn", "cats_folder", "mnist_mlp_train_step_override",
+                                             "traffic_lstm", "traffic_lstm_epoch", "lstm_long", "vgg16_features"])
     parser.add_argument("--data-dir", default=os.environ.get("STRATA_DATASETS_DIR"))
     parser.add_argument("--folder", default=None, help="cats_folder: the image folder (made if missing)")
     args = parser.parse_args()
@@ -70,8 +71,16 @@ def main() -> None:
     layers = lib.layers
     data_dir = args.data_dir
     callbacks = []
+    if args.workload == "vgg16_features":
+        print(json.dumps(vgg16_features(lib, imported)))
+        return
     if args.workload in ("mnist_cnn", "cats_folder"):
         print(json.dumps(image_workload(lib, args, imported)))
+        return
+    if args.workload in ("traffic_lstm", "traffic_lstm_epoch", "lstm_long"):
+        from sequence_workloads import sequence_workload
+
+        print(json.dumps(sequence_workload(lib, args, imported)))
         return
     if args.workload in ("iris", "iris_callbacks", "iris_validation"):
         df = pd.read_csv(os.path.join(data_dir, "iris", "iris.csv"), na_values=["NA", "?"])
@@ -173,6 +182,22 @@ def train_step_override_model(lib, sequential):
     for layer in sequential.layers:
         outputs = layer(outputs)
     return OverrideModel(inputs, outputs)
+
+
+def vgg16_features(lib, imported: float) -> dict:
+    """Feature extraction with the VGG16 convolutional base (random weights, 224x224, batch 32):
+    ``predict`` on 64 images after a warm-up call; images per second of the timed call."""
+    import numpy as np
+
+    start = time.perf_counter()
+    base = lib.applications.VGG16(weights=None, include_top=False, input_shape=(224, 224, 3))
+    images = np.random.RandomState(0).uniform(0, 255, (64, 224, 224, 3)).astype("float32")
+    base.predict(images[:32], batch_size=32, verbose=0)  # traces and compiles
+    first = time.perf_counter() - start
+    timed = time.perf_counter()
+    base.predict(images, batch_size=32, verbose=0)
+    seconds = time.perf_counter() - timed
+    return {"import": imported, "first": first, "epoch": seconds, "images_per_s": len(images) / seconds}
 
 
 def image_workload(lib, args, imported: float) -> dict:

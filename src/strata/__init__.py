@@ -54,7 +54,7 @@ def version() -> str:
 # -- lazily loaded optional subsystems (explain: course issue 12 §4) ---------------------------------
 # ``strata.explain`` (and the matplotlib it draws with) loads on first touch, keeping
 # ``import strata`` light.  Other optional subsystems can join this table.
-_LAZY_SUBMODULES = {"explain", "applications"}
+_LAZY_SUBMODULES = {"explain", "applications", "tuner", "wrappers"}
 
 
 def __getattr__(name: str):
