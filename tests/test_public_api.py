@@ -70,12 +70,6 @@ CLAIMED["preprocessing"] = CLAIMED.get("preprocessing", []) + [
     "image_dataset_from_directory", "text_dataset_from_directory", "timeseries_dataset_from_array"]
 CLAIMED["preprocessing.sequence"] = CLAIMED.get("preprocessing.sequence", []) + ["pad_sequences"]
 
-# plot_model without graphviz (issue 14 §4)
-CLAIMED["utils"] = CLAIMED["utils"] + ["plot_model"]
-
-# scikit-learn wrappers (issue 14 §6)
-CLAIMED["wrappers"] = ["SKLearnClassifier", "SKLearnRegressor", "SKLearnTransformer"]
-
 # applications family (issue 12)
 _APP_MODELS = ["VGG16", "VGG19", "ResNet50", "ResNet101", "ResNet152", "ResNet50V2", "ResNet101V2", "ResNet152V2",
                "MobileNet", "MobileNetV2", "DenseNet121", "DenseNet169", "DenseNet201", "InceptionV3", "Xception",
@@ -91,6 +85,17 @@ for _module_name, _names in {"vgg16": ["VGG16"], "vgg19": ["VGG19"], "resnet": [
                              }.items():
     CLAIMED[f"applications.{_module_name}"] = _names + ["preprocess_input", "decode_predictions"]
 
+
+# scikit-learn wrappers (issue 14 §6)
+CLAIMED["wrappers"] = ["SKLearnClassifier", "SKLearnRegressor", "SKLearnTransformer"]
+
+# plot_model without graphviz (issue 14 §4)
+CLAIMED["utils"] = CLAIMED["utils"] + ["plot_model"]
+
+# mixed precision (issue 16 §3)
+CLAIMED["mixed_precision"] = ["DTypePolicy", "Policy", "LossScaleOptimizer", "dtype_policy", "global_policy",
+                              "set_dtype_policy", "set_global_policy"]
+CLAIMED["optimizers"] = CLAIMED["optimizers"] + ["LossScaleOptimizer"]
 
 def _module(root, path):
     for part in filter(None, path.split(".")):

@@ -12,15 +12,14 @@ from strata import backend as backend
 from strata import callbacks as callbacks
 from strata import config as config
 from strata import constraints as constraints
-from strata import datasets as datasets
 from strata import initializers as initializers
 from strata import layers as layers
 from strata import losses as losses
+from strata import mixed_precision as mixed_precision
 from strata import metrics as metrics
 from strata import models as models
 from strata import ops as ops
 from strata import optimizers as optimizers
-from strata import preprocessing as preprocessing
 from strata import regularizers as regularizers
 from strata import utils as utils
 from strata.core.keras_tensor import KerasTensor as KerasTensor
@@ -51,10 +50,10 @@ def version() -> str:
     return __version__
 
 
-# -- lazily loaded optional subsystems (explain: course issue 12 §4) ---------------------------------
-# ``strata.explain`` (and the matplotlib it draws with) loads on first touch, keeping
-# ``import strata`` light.  Other optional subsystems can join this table.
-_LAZY_SUBMODULES = {"explain", "applications", "tuner", "wrappers"}
+# -- lazily loaded optional subsystems --------------------------------------------------------------
+# Each loads on first touch (``strata.explain``, ``strata.applications``, ...), so ``import strata``
+# stays light (issue 16 §5): a course program pays only for what it uses.
+_LAZY_SUBMODULES = {"explain", "tuner", "wrappers", "applications", "datasets", "preprocessing", "cli"}
 
 
 def __getattr__(name: str):

@@ -44,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     inspect = commands.add_parser("inspect", help="describe a .keras, .h5 or .weights.h5 file",
                                   description=_INSPECT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     inspect.add_argument("file", metavar="FILE", help="the file to describe")
+    commands.add_parser("doctor", help="print devices, JAX/CUDA versions and what to install",  # issue 16 §4
+                        description="Print the devices JAX uses, the JAX, jaxlib, CUDA and cuDNN versions, the "
+                        "XLA environment, and what to install when a GPU is present but unused.")
     from strata.cli import fit_command, predict_command  # `strata fit` / `strata predict` (issue 14 §7)
 
     fit_command.add_parser(commands)
@@ -79,6 +82,10 @@ def convert(source: str, destination: str, force: bool = False, compile: bool = 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``strata`` command line; return the exit status (0 on success, 1 on errors)."""
     args = _parser().parse_args(argv)
+    if args.command == "doctor":  # issue 16 §4
+        from strata.cli.doctor import doctor
+
+        return doctor(print)
     from strata.cli.csv_table import CliError  # issue 14 §7
     from strata.cli.describe import InspectError, describe
 

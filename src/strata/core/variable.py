@@ -7,6 +7,7 @@ mutating the variable: this is how stateful objects run inside pure compiled fun
 
 from __future__ import annotations
 
+import contextvars
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,23 @@ def standardize_dtype(dtype: Any, default: str | None = None) -> str:
         return default or config.floatx()
     name = getattr(dtype, "name", None) or str(np.dtype(dtype))
     return {"float64": "float64", "int64": "int64"}.get(name, name)
+
+
+# -- autocast (mixed precision) -------------------------------------------------------------------
+# While a layer whose compute dtype differs from its variable dtype runs, its float variables read
+# as the compute dtype (Keras's AutocastScope); ``Layer.__call__`` sets this, ``None`` turns it off.
+_autocast_dtype: contextvars.ContextVar[str | None] = contextvars.ContextVar("strata_autocast", default=None)
+_FLOAT_DTYPES = frozenset({"float16", "bfloat16", "float32", "float64"})
+
+
+def autocast_dtype() -> str | None:
+    """The dtype float variables are read as right now (``None``: as stored)."""
+    return _autocast_dtype.get()
+
+
+def set_autocast_dtype(dtype: str | None) -> contextvars.Token:
+    """Read float variables as ``dtype`` until ``_autocast_dtype.reset(token)``; returns the token."""
+    return _autocast_dtype.set(dtype)
 
 
 def _infer_dtype(value: Any) -> str:
@@ -125,8 +143,14 @@ class Variable:
         if scope is not None:
             mapped = scope.read(self)
             if mapped is not None:
-                return mapped
-        return self._value
+                return self._maybe_autocast(mapped)
+        return self._maybe_autocast(self._value)
+
+    def _maybe_autocast(self, value: Any) -> Any:
+        target = _autocast_dtype.get()
+        if target is None or not self.autocast or target == self._dtype or self._dtype not in _FLOAT_DTYPES:
+            return value
+        return value.astype(target)
 
     def _convert(self, value: Any) -> Any:
         if isinstance(value, Variable):

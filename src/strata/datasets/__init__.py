@@ -13,18 +13,14 @@
 Importing this package is cheap: pandas is imported only when a table is loaded.
 """
 
-from strata.datasets import auto_mpg as auto_mpg
-from strata.datasets import fashion_mnist as fashion_mnist
-from strata.datasets import iris as iris
-from strata.datasets import mnist as mnist
+# Loaded on first use (issue 16 §5: ``import strata`` under a second): each loader is a submodule.
+from strata.core.lazy import lazy_attributes
 
-# Keras's other datasets (npz, json and CIFAR tarballs).
-from strata.datasets import boston_housing as boston_housing
-from strata.datasets import california_housing as california_housing
-from strata.datasets import cifar10 as cifar10
-from strata.datasets import cifar100 as cifar100
-from strata.datasets import imdb as imdb
-from strata.datasets import reuters as reuters
+__getattr__, __dir__ = lazy_attributes(__name__, {
+    name: f"strata.datasets.{name}" for name in (
+        "auto_mpg", "fashion_mnist", "iris", "mnist",
+        # Keras's other datasets (npz, json and CIFAR tarballs).
+        "boston_housing", "california_housing", "cifar10", "cifar100", "imdb", "reuters")})
 
 __all__ = ["auto_mpg", "fashion_mnist", "iris", "mnist"]
 __all__ += ["boston_housing", "california_housing", "cifar10", "cifar100", "imdb", "reuters"]

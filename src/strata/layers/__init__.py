@@ -100,22 +100,6 @@ from strata.layers.convolutional.separable_conv1d import SeparableConv1D as Sepa
 from strata.layers.convolutional.separable_conv1d import SeparableConvolution1D as SeparableConvolution1D
 from strata.layers.convolutional.separable_conv2d import SeparableConv2D as SeparableConv2D
 from strata.layers.convolutional.separable_conv2d import SeparableConvolution2D as SeparableConvolution2D
-from strata.layers.preprocessing.center_crop import CenterCrop as CenterCrop
-from strata.layers.preprocessing.random_brightness import RandomBrightness as RandomBrightness
-from strata.layers.preprocessing.random_contrast import RandomContrast as RandomContrast
-from strata.layers.preprocessing.random_crop import RandomCrop as RandomCrop
-from strata.layers.preprocessing.random_flip import RandomFlip as RandomFlip
-from strata.layers.preprocessing.random_rotation import RandomRotation as RandomRotation
-from strata.layers.preprocessing.random_translation import RandomTranslation as RandomTranslation
-from strata.layers.preprocessing.random_zoom import RandomZoom as RandomZoom
-from strata.layers.preprocessing.resizing import Resizing as Resizing
-# -- text and lookup preprocessing (TextVectorization family) --
-from strata.layers.preprocessing.integer_lookup import IntegerLookup as IntegerLookup
-from strata.layers.preprocessing.string_lookup import StringLookup as StringLookup
-from strata.layers.preprocessing.text_vectorization import TextVectorization as TextVectorization
-from strata.layers.preprocessing.hashing import Hashing as Hashing
-from strata.layers.preprocessing.category_encoding import CategoryEncoding as CategoryEncoding
-from strata.layers.preprocessing.discretization import Discretization as Discretization
 # Recurrent layer family (layers/rnn): cells, RNN, SimpleRNN/LSTM/GRU, Bidirectional, TimeDistributed.
 from strata.layers.rnn.simple_rnn_cell import SimpleRNNCell as SimpleRNNCell
 from strata.layers.rnn.lstm_cell import LSTMCell as LSTMCell
@@ -129,3 +113,25 @@ from strata.layers.rnn.bidirectional import Bidirectional as Bidirectional
 from strata.layers.rnn.time_distributed import TimeDistributed as TimeDistributed
 from strata.layers.rnn.conv_lstm import ConvLSTM1D as ConvLSTM1D
 from strata.layers.rnn.conv_lstm import ConvLSTM2D as ConvLSTM2D
+# -- text and lookup preprocessing (TextVectorization family) and image augmentation: loaded on
+# first use (issue 16 §5, `import strata` under a second); `dir(strata.layers)` still lists them.
+from strata.core.lazy import lazy_attributes  # noqa: E402
+
+__getattr__, __dir__ = lazy_attributes(__name__, {
+    "IntegerLookup": "strata.layers.preprocessing.integer_lookup:IntegerLookup",
+    "StringLookup": "strata.layers.preprocessing.string_lookup:StringLookup",
+    "TextVectorization": "strata.layers.preprocessing.text_vectorization:TextVectorization",
+    "Hashing": "strata.layers.preprocessing.hashing:Hashing",
+    "CategoryEncoding": "strata.layers.preprocessing.category_encoding:CategoryEncoding",
+    "Discretization": "strata.layers.preprocessing.discretization:Discretization",
+    # image augmentation and resizing
+    "CenterCrop": "strata.layers.preprocessing.center_crop:CenterCrop",
+    "RandomBrightness": "strata.layers.preprocessing.random_brightness:RandomBrightness",
+    "RandomContrast": "strata.layers.preprocessing.random_contrast:RandomContrast",
+    "RandomCrop": "strata.layers.preprocessing.random_crop:RandomCrop",
+    "RandomFlip": "strata.layers.preprocessing.random_flip:RandomFlip",
+    "RandomRotation": "strata.layers.preprocessing.random_rotation:RandomRotation",
+    "RandomTranslation": "strata.layers.preprocessing.random_translation:RandomTranslation",
+    "RandomZoom": "strata.layers.preprocessing.random_zoom:RandomZoom",
+    "Resizing": "strata.layers.preprocessing.resizing:Resizing",
+})

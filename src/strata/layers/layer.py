@@ -26,9 +26,10 @@ import numpy as np
 from strata.core import batch_rows, host_side, masking, naming
 from strata.core.keras_tensor import KerasTensor
 from strata.core.node import Node, first_call_tensors, flatten_keras_tensors
-from strata.core.variable import Variable, standardize_dtype
+from strata.core.variable import Variable, autocast_dtype, set_autocast_dtype, standardize_dtype
 from strata.layers import layer_config, tracking
 from strata.layers.shape_inference import infer_output_spec, shape_of
+from strata.mixed_precision import policies as dtype_policies
 
 _training: contextvars.ContextVar[Any] = contextvars.ContextVar("strata_training", default=None)
 _loss_sink: contextvars.ContextVar[list | None] = contextvars.ContextVar("strata_losses", default=None)
@@ -140,7 +141,8 @@ class Layer:
         self._inbound_nodes: list[Node] = []
         self._outbound_nodes: list[Node] = []
         self.name = name or naming.auto_name(naming.to_snake_case(type(self).__name__))
-        self._dtype = standardize_dtype(dtype.get("config", {}).get("name") if isinstance(dtype, dict) else dtype)
+        self._dtype_policy = dtype_policies.get(dtype)  # mixed precision: strata.mixed_precision
+        self._dtype = self._dtype_policy.variable_dtype
         self.autocast = autocast
         self.built = False
         self._trainable = bool(trainable)
@@ -172,6 +174,9 @@ class Layer:
             cls.build = _marks_built(build)
 
     host_side: bool = False  # True for string layers that run in NumPy before the compiled step
+    # False for models built from layers (Functional, Sequential): as in Keras, each inner layer casts
+    # its own inputs, so a float32 first layer under "mixed_float16" sees the float32 inputs.
+    _convert_input_args: bool = True
 
     # -- attribute tracking ------------------------------------------------------------------------
     _engine_attributes: frozenset = frozenset()  # names never tracked (a model's training state)
@@ -380,20 +385,39 @@ class Layer:
 
     @property
     def dtype(self) -> str:
+        """The variable dtype (Keras's alias of ``variable_dtype``)."""
         return self._dtype
 
     @property
     def compute_dtype(self) -> str:
-        return self._dtype
+        """The dtype the layer computes in (float16 under ``"mixed_float16"``)."""
+        policy = self._dtype_policy
+        return policy.compute_dtype if policy.variable_dtype == self._dtype else self._dtype
 
     @property
     def variable_dtype(self) -> str:
+        """The dtype of the layer's weights."""
         return self._dtype
 
     @property
-    def dtype_policy(self) -> dict:
-        return {"module": "keras", "class_name": "DTypePolicy", "config": {"name": self._dtype},
-                "registered_name": None}
+    def dtype_policy(self) -> Any:
+        """The layer's :class:`~strata.mixed_precision.DTypePolicy`."""
+        return self._dtype_policy
+
+    @dtype_policy.setter
+    def dtype_policy(self, value: Any) -> None:
+        self._dtype_policy = dtype_policies.get(value)
+        self._dtype = self._dtype_policy.variable_dtype
+
+    def _autocast_target(self) -> Any:
+        """The autocast dtype while this layer runs (Keras's AutocastScope rules), or ``...``: keep."""
+        current = autocast_dtype()
+        compute = self.compute_dtype
+        if current is not None:
+            if not self.autocast or not dtype_policies.is_float(compute):
+                return None
+            return compute if current != compute else ...
+        return compute if compute != self._dtype and dtype_policies.is_float(compute) else ...
 
     def call(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
         return inputs
@@ -404,7 +428,8 @@ class Layer:
         if isinstance(x, (np.ndarray, list, float, int, np.generic)) or hasattr(x, "__array__") and not isinstance(x, jax.Array):
             x = jnp.asarray(x)
         if isinstance(x, jax.Array) or isinstance(x, jax.core.Tracer):
-            if self.autocast and jnp.issubdtype(x.dtype, jnp.floating) and x.dtype != self.compute_dtype:
+            if (self.autocast and self._convert_input_args and jnp.issubdtype(x.dtype, jnp.floating)
+                    and x.dtype != self.compute_dtype):
                 x = x.astype(self.compute_dtype)
         return x
 
@@ -438,6 +463,8 @@ class Layer:
             kwargs.pop("training")
         token = _training.set(training)
         entry = None
+        target = self._autocast_target()
+        autocast_token = None if target is ... else set_autocast_dtype(target)
         if not symbolic and _entry_layer.get() is None:
             entry = _entry_layer.set(self)
             self._clear_losses()  # `losses` holds what the latest outermost call added, as in Keras
@@ -453,6 +480,8 @@ class Layer:
                 _warn_mask_dropped(self)
         finally:
             _training.reset(token)
+            if autocast_token is not None:
+                autocast_token.var.reset(autocast_token)
             if entry is not None:
                 _entry_layer.reset(entry)
         if self.activity_regularizer is not None:
@@ -479,7 +508,7 @@ class Layer:
 
     def get_config(self) -> dict:
         """The constructor arguments as a JSON-serializable dict (Keras's keys)."""
-        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype_policy}
+        config = {"name": self.name, "trainable": self.trainable, "dtype": dtype_policies.serialize(self.dtype_policy)}
         if self.activity_regularizer is not None:
             from strata import regularizers
 

@@ -138,6 +138,8 @@ class Functional(Model):
         name: the model name (default ``functional``, made unique).
     """
 
+    _convert_input_args = False  # inner layers cast their own inputs (mixed precision, issue 16 §3)
+
     def __init__(self, inputs: Any, outputs: Any, name: str | None = None, trainable: bool = True,
                  **kwargs: Any) -> None:
         _check_endpoints(inputs, "inputs")

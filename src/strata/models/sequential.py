@@ -27,6 +27,8 @@ class Sequential(Model):
         15
     """
 
+    _convert_input_args = False  # inner layers cast their own inputs (mixed precision, issue 16 §3)
+
     def __init__(self, layers: list | None = None, trainable: bool = True, name: str | None = None,
                  **kwargs: Any) -> None:
         super().__init__(name=name or naming.auto_name("sequential"), trainable=trainable, **kwargs)
@@ -189,8 +191,9 @@ class Sequential(Model):
 
     def get_config(self) -> dict:
         from strata.saving.serialization import serialize_layer
+        from strata.mixed_precision.policies import serialize as serialize_policy
 
-        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype_policy,
+        config = {"name": self.name, "trainable": self.trainable, "dtype": serialize_policy(self.dtype_policy),
                   "layers": [serialize_layer(layer) for layer in self._stack]}
         if self._build_shapes is not None:
             config["build_input_shape"] = self._build_shapes

@@ -16,3 +16,6 @@ from strata.optimizers.serialization import deserialize as deserialize
 from strata.optimizers.serialization import get as get
 from strata.optimizers.serialization import serialize as serialize
 from strata.optimizers.sgd import SGD as SGD
+
+# -- mixed precision (issue 16 §3) --------------------------------------------------------------------
+from strata.optimizers.loss_scale_optimizer import LossScaleOptimizer as LossScaleOptimizer  # noqa: E402

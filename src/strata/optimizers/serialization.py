@@ -19,6 +19,16 @@ _OPTIMIZERS: dict[str, type[Optimizer]] = {
 }
 
 
+def _with_loss_scale_optimizer() -> None:
+    """Register ``LossScaleOptimizer`` (issue 16 §3; imported late: it serializes its inner optimizer)."""
+    from strata.optimizers.loss_scale_optimizer import LossScaleOptimizer
+
+    _OPTIMIZERS["lossscaleoptimizer"] = LossScaleOptimizer
+
+
+_with_loss_scale_optimizer()
+
+
 def serialize(optimizer: Optimizer) -> dict[str, Any]:
     """Return ``{"module": "keras.optimizers", "class_name", "config", "registered_name": None}``."""
     if not isinstance(optimizer, Optimizer):

@@ -29,11 +29,14 @@ def get_compile_config(model: Any) -> dict:
         return {}
     from strata import optimizers
 
+    optimizer = model.optimizer
+    if getattr(optimizer, "_strata_auto_wrapped", False):  # compile()'s own LossScaleOptimizer (issue 16)
+        optimizer = optimizer.inner_optimizer
     jit_compile = raw.get("jit_compile", "auto")
     if jit_compile == "auto":
         jit_compile = not raw.get("run_eagerly", False)
     return {
-        "optimizer": optimizers.serialize(model.optimizer) if model.optimizer is not None else None,
+        "optimizer": optimizers.serialize(optimizer) if optimizer is not None else None,
         "loss": serialize_value(raw.get("loss")),
         "loss_weights": serialize_value(raw.get("loss_weights")),
         "metrics": serialize_value(raw.get("metrics")),

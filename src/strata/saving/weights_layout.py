@@ -60,6 +60,8 @@ def _children(obj: Any) -> Iterator[tuple[str, Any]]:
 
     if isinstance(obj, (Sequential, Functional)):
         yield "layers", obj.layers
+    if getattr(obj, "inner_optimizer", None) is not None:  # LossScaleOptimizer: Keras saves its inner one too
+        yield "inner_optimizer", obj.inner_optimizer
     if not isinstance(obj, Layer):
         return
     skipped = _skipped()

@@ -103,9 +103,13 @@ class Programs:
             inner = dict(state, trainable=trainable)
             outputs, new_non_trainable, losses = self._forward(inner, x, True, mask)
             total, per_output, y_pred = self._loss(y, outputs, sw, mask, losses)
-            return total, (per_output, y_pred, new_non_trainable)
+            # Differentiate the scaled loss, as Keras: the optimizer unscales the gradients (issue 16 §3:
+            # LossScaleOptimizer's dynamic scale lives in the optimizer state; else `loss_scale_factor`).
+            scale = getattr(self.optimizer, "stateless_scale_loss", None)
+            scaled = self.optimizer.scale_loss(total) if scale is None else scale(state["optimizer"], total)
+            return scaled, (total, per_output, y_pred, new_non_trainable)
 
-        (total, (per_output, y_pred, new_non_trainable)), grads = jax.value_and_grad(
+        (_, (total, per_output, y_pred, new_non_trainable)), grads = jax.value_and_grad(
             loss_fn, has_aux=True)(state["trainable"])
         trainable, optimizer = self.optimizer.stateless_apply(state["optimizer"], grads, state["trainable"])
         state = dict(state, trainable=list(trainable), optimizer=list(optimizer),

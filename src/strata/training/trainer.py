@@ -58,6 +58,10 @@ class Trainer(StepAPI):
 
         self._sync_training_state()
         self.optimizer = optimizers.get(optimizer)
+        if auto_scale_loss and self.dtype_policy.name == "mixed_float16" and self.optimizer is not None \
+                and not isinstance(self.optimizer, optimizers.LossScaleOptimizer):  # as Keras (issue 16 §3)
+            self.optimizer = optimizers.LossScaleOptimizer(self.optimizer, name="loss_scale_optimizer")
+            self.optimizer._strata_auto_wrapped = True  # the compile config names the inner one, as Keras
         self.loss = loss
         self._compile_config = {"optimizer": optimizer, "loss": loss, "loss_weights": loss_weights,
                                 "metrics": metrics, "weighted_metrics": weighted_metrics,
