@@ -70,6 +70,10 @@ def main() -> None:
     args = parser.parse_args()
     rows = []
     for workload in args.only.split(","):
+        if workload == "distribution":  # DataParallel overhead row (issue 16): its own driver and table
+            subprocess.run([sys.executable, str(HERE / "distribution_workload.py"), "--data-dir", args.data_dir],
+                           check=True)
+            continue
         repeats = 1 if workload.startswith(("mnist", "traffic", "lstm", "vgg")) or workload in TF_WORKLOADS \
             else args.repeats
         repeats = 1 if workload == "tuner" else repeats  # each run is 20 trials (about a minute in Keras)

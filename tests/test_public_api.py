@@ -97,6 +97,11 @@ CLAIMED["mixed_precision"] = ["DTypePolicy", "Policy", "LossScaleOptimizer", "dt
                               "set_dtype_policy", "set_global_policy"]
 CLAIMED["optimizers"] = CLAIMED["optimizers"] + ["LossScaleOptimizer"]
 
+# distribution (issue 16 §1-2)
+CLAIMED["distribution"] = ["DataParallel", "DeviceMesh", "LayoutMap", "ModelParallel", "TensorLayout",
+                           "distribute_tensor", "distribution", "get_device_count", "initialize", "list_devices",
+                           "set_distribution"]
+
 def _module(root, path):
     for part in filter(None, path.split(".")):
         root = getattr(root, part)

@@ -53,7 +53,8 @@ def version() -> str:
 # -- lazily loaded optional subsystems --------------------------------------------------------------
 # Each loads on first touch (``strata.explain``, ``strata.applications``, ...), so ``import strata``
 # stays light (issue 16 §5): a course program pays only for what it uses.
-_LAZY_SUBMODULES = {"explain", "tuner", "wrappers", "applications", "datasets", "preprocessing", "cli"}
+_LAZY_SUBMODULES = {"explain", "tuner", "wrappers", "applications", "datasets", "preprocessing", "cli",
+                    "distribution"}
 
 
 def __getattr__(name: str):

@@ -8,6 +8,7 @@ programs, the optimizer update and saving all see the model through the same len
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from strata.core.scope import StatelessScope
@@ -63,3 +64,68 @@ def stateless_call(layer: Any, trainable_values: list[Any], non_trainable_values
     if return_losses:
         return outputs, new_non_trainable, list(losses)
     return outputs, new_non_trainable
+
+
+# -- distribution (issue 16 §1): placement of state and data on a device mesh -------------------------
+# strata.distribution is an optional subsystem: until it is imported no distribution can be set, so
+# these are plain pass-throughs on the default path (no device_put, no sharding constraints).
+def active_distribution() -> Any:
+    """The global ``strata.distribution`` setting, or ``None`` (without importing the subsystem)."""
+    module = sys.modules.get("strata.distribution")
+    return None if module is None else module.distribution()
+
+
+def place_state(tree: Any, groups: dict) -> Any:
+    """``tree`` (state or params) on the distribution's mesh; unchanged without a distribution.
+
+    ``groups`` maps ``"trainable"``/``"non_trainable"``/``"optimizer"`` to the variables whose values
+    the tree's lists under those keys hold.
+    """
+    dist = active_distribution()
+    if dist is None:
+        return tree
+    from strata.distribution import placement
+
+    return placement.place_state(dist, tree, groups)
+
+
+def constrain_state(tree: Any, groups: dict) -> Any:
+    """Inside a program: keep the state laid out as :func:`place_state` placed it."""
+    dist = active_distribution()
+    if dist is None:
+        return tree
+    from strata.distribution import placement
+
+    return placement.constrain_state(dist, tree, groups)
+
+
+def put_data(tree: Any, split: bool = True) -> Any:
+    """Host data on the device(s); under a distribution split along the batch axis, or with
+    ``split=False`` (datasets the programs gather batches from) whole on every device."""
+    import jax
+
+    dist = active_distribution()
+    if dist is None:
+        return jax.device_put(tree)
+    from strata.distribution import placement
+
+    return placement.put_data(dist, tree, split)
+
+
+def constrain_batch(tree: Any) -> Any:
+    """Inside a program: a gathered batch split along the batch axis (unchanged without a distribution)."""
+    dist = active_distribution()
+    if dist is None:
+        return tree
+    from strata.distribution import placement
+
+    return placement.constrain_batch(dist, tree)
+
+
+def check_batch_size(batch_size: int) -> None:
+    """Under a distribution, ``batch_size`` must split evenly over its batch axis."""
+    dist = active_distribution()
+    if dist is not None:
+        from strata.distribution import placement
+
+        placement.check_batch_size(dist, batch_size)

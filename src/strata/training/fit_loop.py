@@ -23,6 +23,7 @@ import numpy as np
 
 from strata.callbacks.callback_list import CallbackList
 from strata.callbacks.progbar_logger import ProgbarLogger
+from strata.core import bridge
 from strata.core.variable import Variable
 from strata.training.programs import EPOCH_BUFFER, epoch_permutation, predict_function, seed_generators
 from strata.utils import progbar
@@ -42,7 +43,13 @@ def dispatch(model: Any, program: Any, *args: Any) -> Any:
     if getattr(model, "run_eagerly", False):
         with jax.disable_jit():
             return program(*args)
-    return program(*args)
+    outputs = program(*args)
+    if bridge.active_distribution() is not None and jax.default_backend() == "cpu":
+        # Under a distribution on CPU devices, one step at a time: a long queue of dispatches with
+        # collectives can deadlock XLA:CPU's rendezvous between its devices (issue 16, seen with
+        # the course CNN's per-step dispatches on 2 virtual devices).
+        jax.block_until_ready(outputs)
+    return outputs
 
 
 class FitRun:
@@ -297,6 +304,12 @@ def run_evaluation(model: Any, programs: Any, data: tuple, batch_size: int, call
     return logs
 
 
+def static_batch_size(model: Any) -> int | None:
+    """The batch size a model's inputs declare (``Input(batch_shape=(4, ...))``), or ``None``."""
+    sizes = {t.shape[0] for t in getattr(model, "inputs", []) or [] if t.shape}
+    return sizes.pop() if len(sizes) == 1 and None not in sizes else None
+
+
 def _chunk_rows(total: int, batch_size: int) -> int:
     rows = max(batch_size, 1024)
     bucket = 8
@@ -319,6 +332,10 @@ def run_prediction(model: Any, x: Any, batch_size: int, callbacks: Any = None, v
     params = model._params()
     per_batch = callback_list.needs_predict_batches
     rows = batch_size if per_batch else _chunk_rows(total, batch_size)
+    rows = static_batch_size(model) or rows  # a model built for one batch size (stateful RNNs) gets it
+    dist = bridge.active_distribution()
+    if dist is not None and not per_batch:  # issue 16: chunks split evenly over the batch axis
+        rows = -(-rows // dist.num_model_replicas) * dist.num_model_replicas
     callback_list.on_predict_begin()
     pieces = []
     for start in range(0, total, rows):
@@ -327,6 +344,8 @@ def run_prediction(model: Any, x: Any, batch_size: int, callbacks: Any = None, v
         if per_batch:
             callback_list.on_predict_batch_begin(batch)
         chunk = jax.tree_util.tree_map(lambda a: _pad_rows(a[start:stop], rows), x)
+        if dist is not None:
+            chunk = bridge.put_data(chunk)
         outputs = dispatch(model, function, params["trainable"], params["non_trainable"], params["seeds"], chunk)
         pieces.append(jax.tree_util.tree_map(lambda o: np.asarray(o)[: stop - start], outputs))
         if verbose == 1 or per_batch:

@@ -142,7 +142,7 @@ class Programs:
         xb = jax.tree_util.tree_map(take, x)
         yb = jax.tree_util.tree_map(take, y)
         swb = None if sw is None else take(sw)
-        return xb, yb, swb, mask
+        return bridge.constrain_batch((xb, yb, swb, mask))  # split over the devices under a distribution
 
     def _loop(self, step_fn: Any, state: dict, data: tuple, perm: Any, lo: Any, hi: Any, batch_size: int) -> dict:
         total = jax.tree_util.tree_leaves(data[0])[0].shape[0]
@@ -281,9 +281,18 @@ class Programs:
 
     def _jit(self, key: Any, fn: Any, donate: tuple, outputs: Any) -> Any:
         """The jitted program, kept on disk too when the architecture is fully described by ``self.key``."""
+        dist = bridge.active_distribution()
+        if dist is not None:  # issue 16: a program per distribution; its output state keeps the layouts
+            key = key + (("distribution", dist),)
+            if key not in self._jitted:
+                groups = {"trainable": self.trainable, "non_trainable": self.non_trainable,
+                          "optimizer": self.optimizer.variables}
+                self._jitted[key] = jax.jit(lambda *args: bridge.constrain_state(fn(*args), groups),
+                                            donate_argnums=donate)
+            return self._jitted[key]
         if key not in self._jitted:
             program = jax.jit(fn, donate_argnums=donate)
-            if self.key is not None:
+            if self.key is not None and _disk_cache_usable():
                 tree = lambda *args: jax.tree_util.tree_structure(outputs(*args))  # noqa: E731
                 program = CachedProgram(program, (self.key, key), tree)
             self._jitted[key] = program
@@ -296,6 +305,9 @@ _PREDICT_CACHE: "collections.OrderedDict[Any, Any]" = collections.OrderedDict()
 def predict_function(model: Any) -> Any:
     """``(trainable, non_trainable, seeds, x) -> outputs``, jitted once per architecture."""
     key = program_keys.structure_signature(model)
+    dist = bridge.active_distribution()
+    if dist is not None:  # issue 16: not the on-disk cache (its executables are for one device)
+        key = (key, ("distribution", dist))
     fn = _PREDICT_CACHE.get(key)
     if fn is not None:
         _PREDICT_CACHE.move_to_end(key)
@@ -307,16 +319,27 @@ def predict_function(model: Any) -> Any:
         mapping = {id(g): seeds[i] for i, g in enumerate(generators)}
         with step_random(jnp.zeros((), jnp.int32), mapping):
             outputs, _ = bridge.stateless_call(model, trainable, non_trainable, x, training=False)
-        return outputs
+        # Under a distribution the outputs come back whole on every device: every process can read them.
+        return outputs if dist is None else bridge.constrain_state(outputs, {})
 
     fn = jax.jit(run)
-    if not program_keys.mentions_ids(key) and hasattr(model, "_outputs_struct_for_cache"):
+    if (dist is None and _disk_cache_usable() and not program_keys.mentions_ids(key)
+            and hasattr(model, "_outputs_struct_for_cache")):
         structure = model._outputs_struct_for_cache()
         fn = CachedProgram(fn, ("predict", key), lambda *args: jax.tree_util.tree_structure(structure))
     _PREDICT_CACHE[key] = fn
     while len(_PREDICT_CACHE) > _CACHE_SIZE:
         _PREDICT_CACHE.popitem(last=False)
     return fn
+
+
+def _disk_cache_usable() -> bool:
+    """Whether compiled programs may be kept on disk: only with one device (issue 16).
+
+    An executable serialized in a process with several devices loads expecting arguments on all of
+    them ("Expected args ... to have 4 shards, got [1, 1, ...]"), so there every run compiles afresh.
+    """
+    return jax.device_count() == 1
 
 
 def steps_in_loops_are_slow(model: Any) -> bool:

@@ -27,6 +27,7 @@ from typing import Any
 import jax
 import numpy as np
 
+from strata.core import bridge
 from strata.training import data_adapter
 from strata.utils.py_dataset import PyDataset
 
@@ -284,7 +285,8 @@ class BatchPreparer:
         x = jax.tree_util.tree_map(pad, x)
         y = None if y is None else jax.tree_util.tree_map(pad, y)
         sw = None if sw is None else pad(sw)
-        x, y, sw, mask = jax.device_put((x, y, sw, mask))
+        bridge.check_batch_size(size)  # under a distribution a batch splits evenly over the devices
+        x, y, sw, mask = bridge.put_data((x, y, sw, mask))
         return PreparedBatch(x, y, sw, mask, rows)
 
 

@@ -161,7 +161,8 @@ class Trainer(StepAPI):
         self.build(shapes)
 
     def _output_shapes(self, x: Any) -> list[tuple]:
-        sample = jax.tree_util.tree_map(lambda a: jax.ShapeDtypeStruct((2,) + a.shape[1:], a.dtype), x)
+        rows = fit_loop.static_batch_size(self) or 2
+        sample = jax.tree_util.tree_map(lambda a: jax.ShapeDtypeStruct((rows,) + a.shape[1:], a.dtype), x)
         tv = [jax.ShapeDtypeStruct(v.shape, v.dtype) for v in self.trainable_variables]
         ntv = [jax.ShapeDtypeStruct(v.shape, v.dtype) for v in self.non_trainable_variables]
         out = jax.eval_shape(lambda t, n, inputs: bridge.stateless_call(self, t, n, inputs)[0], tv, ntv, sample)
@@ -230,7 +231,8 @@ class Trainer(StepAPI):
                  "metrics": metrics, "trackers": trackers,
                  "step": np.asarray(self._train_steps, np.int32),
                  "seeds": np.asarray([g.seed for g in generators], np.int32)}
-        return _unalias(state)
+        return bridge.place_state(_unalias(state), {"trainable": trainable, "non_trainable": non_trainable,
+                                                    "optimizer": self.optimizer.variables})
 
     def _sync_training_state(self) -> None:
         """Write the latest training state back into the variables (Keras's state sync)."""
@@ -248,10 +250,11 @@ class Trainer(StepAPI):
 
     def _params(self, split: tuple[list, list] | None = None) -> dict:
         trainable, non_trainable = split or (self.trainable_variables, self.non_trainable_variables)
-        return {"trainable": bridge.values_of(trainable),
-                "non_trainable": bridge.values_of(non_trainable),
-                "step": np.asarray(self._train_steps, np.int32),
-                "seeds": np.asarray([g.seed for g in seed_generators(self)], np.int32)}
+        params = {"trainable": bridge.values_of(trainable),
+                  "non_trainable": bridge.values_of(non_trainable),
+                  "step": np.asarray(self._train_steps, np.int32),
+                  "seeds": np.asarray([g.seed for g in seed_generators(self)], np.int32)}
+        return bridge.place_state(params, {"trainable": trainable, "non_trainable": non_trainable})
 
     # -- fit ---------------------------------------------------------------------------------------
     @host_stage.on_host_processed_inputs
@@ -264,6 +267,7 @@ class Trainer(StepAPI):
         """Train the model for ``epochs`` epochs (Keras semantics; returns a ``History``)."""
         self._assert_compiled("fit")
         batch_size = _check_batch_size(batch_size)
+        bridge.check_batch_size(batch_size)
         verbose = 1 if verbose == "auto" else verbose
         if streaming.is_streamed(x):
             return stream_loop.fit_streamed(
@@ -297,10 +301,12 @@ class Trainer(StepAPI):
         steps = -(-total // batch_size)
         if steps_per_epoch is not None:
             steps = min(steps, int(steps_per_epoch))
-        data = jax.device_put((x, y, None if sample_weight is None else sample_weight.astype(np.float32)))
+        data = bridge.put_data((x, y, None if sample_weight is None else sample_weight.astype(np.float32)),
+                               split=False)
         val_device = val
         if isinstance(val, tuple):
-            val_device = jax.device_put((val[0], val[1], None if val[2] is None else val[2].astype(np.float32)))
+            val_device = bridge.put_data((val[0], val[1], None if val[2] is None else val[2].astype(np.float32)),
+                                         split=False)
         if isinstance(programs, custom_steps.CustomPrograms):
             programs.val_spec = val_device if isinstance(val_device, tuple) else None
         self.stop_training = False
@@ -337,6 +343,7 @@ class Trainer(StepAPI):
         self._assert_compiled("evaluate")
         self._sync_training_state()
         batch_size = _check_batch_size(batch_size)
+        bridge.check_batch_size(batch_size)
         verbose = 1 if verbose == "auto" else verbose
         if streaming.is_streamed(x):
             logs = stream_loop.evaluate_streamed(self, x, y, sample_weight, steps, callbacks, verbose)
@@ -348,7 +355,8 @@ class Trainer(StepAPI):
         sample_weight = None if sample_weight is None else data_adapter.to_numpy(sample_weight, "sample_weight")
         data_adapter.num_samples(x, y, sample_weight)
         programs = self._prepare(x, y, batch_size)
-        data = jax.device_put((x, y, None if sample_weight is None else sample_weight.astype(np.float32)))
+        data = bridge.put_data((x, y, None if sample_weight is None else sample_weight.astype(np.float32)),
+                               split=False)
         logs = fit_loop.run_evaluation(self, programs, data, batch_size, callbacks=callbacks,
                                        verbose=verbose)
         return self._format_logs(logs, return_dict)
@@ -411,7 +419,8 @@ class Trainer(StepAPI):
         sample_weight = None if sample_weight is None else data_adapter.to_numpy(sample_weight, "sample_weight")
         total = data_adapter.num_samples(x, y, sample_weight)
         programs = self._prepare(x, y, total)
-        data = jax.device_put((x, y, None if sample_weight is None else sample_weight.astype(np.float32)))
+        data = bridge.put_data((x, y, None if sample_weight is None else sample_weight.astype(np.float32)),
+                               split=False)
         state = self._read_state(programs)
         perm = jnp.arange(total, dtype=jnp.int32)
         state, logs = fit_loop.dispatch(self, programs.train_steps(total), state, data, perm, 0, 1)
@@ -429,7 +438,8 @@ class Trainer(StepAPI):
         sample_weight = None if sample_weight is None else data_adapter.to_numpy(sample_weight, "sample_weight")
         total = data_adapter.num_samples(x, y, sample_weight)
         programs = self._prepare(x, y, total)
-        data = jax.device_put((x, y, None if sample_weight is None else sample_weight.astype(np.float32)))
+        data = bridge.put_data((x, y, None if sample_weight is None else sample_weight.astype(np.float32)),
+                               split=False)
         logs = fit_loop.run_evaluation(self, programs, data, total, callbacks=None, verbose=0)
         return self._format_logs(logs, return_dict)
 
