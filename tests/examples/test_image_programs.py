@@ -36,9 +36,9 @@ def test_mnist_cnn_has_the_course_summary_in_both_apis(capsys):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("api", ["sequential", "functional"])
-def test_mnist_cnn_reaches_98_5_percent_in_two_epochs(shared_datasets, capsys, api):
-    history, accuracy = load_example("mnist_cnn").main(epochs=2, api=api, data_dir=str(shared_datasets),
+def test_mnist_cnn_reaches_98_5_percent_in_two_epochs(shared_datasets, capsys):
+    # The functional build has the same layers and summary (checked above); one API trains here.
+    history, accuracy = load_example("mnist_cnn").main(epochs=2, api="sequential", data_dir=str(shared_datasets),
                                                        verbose=2)
     assert accuracy >= 0.985
     out = capsys.readouterr().out

@@ -20,11 +20,21 @@ from strata import layers, models  # noqa: E402
 from strata.wrappers import SKLearnClassifier, SKLearnRegressor, SKLearnTransformer  # noqa: E402
 
 
-def build(X, y, loss="categorical_crossentropy", activation="softmax"):
-    model = models.Sequential([layers.Input((X.shape[1],)), layers.Dense(8, activation="relu"),
-                               layers.Dense(y.shape[1], activation=activation)])
-    model.compile(optimizer="adam", loss=loss)
-    return model
+class _Build:
+    """The model builder, with a stable repr: test ids embed it, and pytest-xdist's workers must
+    collect the same ids (a plain function's repr holds its memory address)."""
+
+    def __call__(self, X, y, loss="categorical_crossentropy", activation="softmax"):
+        model = models.Sequential([layers.Input((X.shape[1],)), layers.Dense(8, activation="relu"),
+                                   layers.Dense(y.shape[1], activation=activation)])
+        model.compile(optimizer="adam", loss=loss)
+        return model
+
+    def __repr__(self) -> str:
+        return "build"
+
+
+build = _Build()
 
 
 NOT_REPEATABLE = "two fits draw different initial weights and shuffles (seeded, but not reset per fit)"

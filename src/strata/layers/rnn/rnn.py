@@ -185,8 +185,12 @@ class RNN(Layer):
             mask = jnp.asarray(mask[0] if isinstance(mask, (list, tuple)) else mask).astype(bool)
         step_shape = (batch,) + tuple(sequences.shape[2:])
         project, step = recurrence.step_functions(self.cell, step_shape, training)
+        if recurrence.project_in_loop(self.cell):
+            step, sequences = (lambda x_t, s, project=project, step=step: step(project(x_t), s)), sequences
+        else:
+            sequences = project(sequences)
         last, outputs, states = recurrence.run(
-            step, project(sequences), states, mask=mask, go_backwards=self.go_backwards,
+            step, sequences, states, mask=mask, go_backwards=self.go_backwards,
             unroll=self.unroll, zero_output_for_mask=self.zero_output_for_mask,
             return_sequences=self.return_sequences)
         if self.stateful:
