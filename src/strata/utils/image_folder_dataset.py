@@ -10,14 +10,14 @@ batches on background threads.  With ``shuffle=True`` the order of the files cha
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from strata.utils.image_resize import crop_or_pad, resize_image
 from strata.utils.image_utils import convert_color_mode
-from strata.utils.py_dataset import PyDataset
+from strata.utils.folder_dataset import FolderDataset
 
 _COLOR_MODE_OF_CHANNELS = {1: "grayscale", 3: "rgb", 4: "rgba"}
 
@@ -41,7 +41,7 @@ def decode_image(path: str, num_channels: int) -> np.ndarray:
     return array[..., None] if array.ndim == 2 else array
 
 
-class ImageFolderDataset(PyDataset):
+class ImageFolderDataset(FolderDataset):
     """Batches of images (and labels) read from files, returned by ``image_dataset_from_directory``.
 
     Args:
@@ -71,81 +71,21 @@ class ImageFolderDataset(PyDataset):
         0
     """
 
-    orders_itself = True
-    """``fit`` keeps this dataset's batch order: the dataset reshuffles its files every epoch itself
-    (``shuffle=True``) or keeps their order (``shuffle=False``), as Keras's datasets do."""
-
     def __init__(self, file_paths: Sequence[str], labels: Sequence[int] | None, label_mode: str | None,
                  class_names: Sequence[str] | None, image_size: tuple[int, int], num_channels: int,
                  interpolation: str, data_format: str, crop_to_aspect_ratio: bool = False,
                  pad_to_aspect_ratio: bool = False, batch_size: int | None = 32, shuffle: bool = False,
                  seed: int = 0, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.file_paths = list(file_paths)
-        self.class_names = None if class_names is None else list(class_names)
+        super().__init__(file_paths, labels, label_mode, class_names, batch_size, shuffle, seed, **kwargs)
         self.image_size = tuple(image_size)
         self.num_channels = num_channels
         self.interpolation = interpolation
         self.data_format = data_format
         self.crop_to_aspect_ratio = crop_to_aspect_ratio
         self.pad_to_aspect_ratio = pad_to_aspect_ratio
-        self.batch_size = batch_size
-        self.shuffle = shuffle
-        self.seed = seed
-        self.label_mode = label_mode if labels is not None else None
-        self._targets = None if self.label_mode is None else self._encode(labels)
-        self._epoch = 0
-        self._order = np.arange(len(self.file_paths))
-
-    def _encode(self, labels: Sequence[int]) -> np.ndarray:
-        labels = np.asarray(labels, dtype=np.int32)
-        if self.label_mode == "int":
-            return labels
-        if self.label_mode == "binary":
-            return labels.astype(np.float32)[:, None]
-        return np.eye(len(self.class_names), dtype=np.float32)[labels]
-
-    def __len__(self) -> int:
-        if self.batch_size is None:
-            return len(self.file_paths)
-        return -(-len(self.file_paths) // self.batch_size)
 
     def _load(self, path: str) -> np.ndarray:
         image = decode_image(path, self.num_channels)
         image = crop_or_pad(image, self.image_size, self.crop_to_aspect_ratio, self.pad_to_aspect_ratio)
         image = resize_image(image, self.image_size, self.interpolation)
         return image.transpose(2, 0, 1) if self.data_format == "channels_first" else image
-
-    def __getitem__(self, index: int) -> Any:
-        """Batch ``index`` of the current epoch: ``images`` or ``(images, labels)``."""
-        if not 0 <= index < len(self):
-            raise IndexError(f"Batch index {index} is out of range for a dataset of {len(self)} batches.")
-        if self.batch_size is None:
-            chosen = self._order[index]
-            image = self._load(self.file_paths[chosen])
-            return image if self._targets is None else (image, self._targets[chosen])
-        chosen = self._order[index * self.batch_size: (index + 1) * self.batch_size]
-        images = np.stack([self._load(self.file_paths[i]) for i in chosen])
-        return images if self._targets is None else (images, self._targets[chosen])
-
-    def __iter__(self) -> Iterator[Any]:
-        """One pass over the batches; a complete pass ends the epoch (the next pass is reshuffled)."""
-        for index in range(len(self)):
-            yield self[index]
-        self.on_epoch_end()
-
-    def take(self, count: int) -> Iterator[Any]:
-        """The first ``count`` batches of the current epoch (for ``for x, y in ds.take(1):``)."""
-        for index in range(min(count, len(self))):
-            yield self[index]
-
-    def on_epoch_end(self) -> None:
-        """Start the next epoch: with ``shuffle=True``, a new order drawn from ``(seed, epoch)``."""
-        self._epoch += 1
-        if self.shuffle:
-            rng = np.random.default_rng([self.seed, self._epoch])
-            self._order = rng.permutation(len(self.file_paths))
-
-    def __repr__(self) -> str:
-        return (f"<ImageFolderDataset: {len(self.file_paths)} files, {len(self)} batches of "
-                f"{self.batch_size}, class_names={self.class_names}>")

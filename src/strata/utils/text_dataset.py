@@ -17,13 +17,13 @@ order drawn from ``(seed, epoch)`` at every later epoch (reproducible, but not T
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from strata.utils.dataset_index import check_split, index_directory, layout_example, split_subset
-from strata.utils.py_dataset import PyDataset
+from strata.utils.folder_dataset import FolderDataset
 
 TEXT_FORMATS = (".txt",)
 
@@ -37,7 +37,7 @@ def read_text(path: str, max_length: int | None = None) -> str:
     return raw.decode("utf-8", errors="ignore" if max_length is not None else "strict")
 
 
-class TextFolderDataset(PyDataset):
+class TextFolderDataset(FolderDataset):
     """Batches of texts (and labels) read from files, returned by ``text_dataset_from_directory``.
 
     Args:
@@ -58,70 +58,17 @@ class TextFolderDataset(PyDataset):
         0
     """
 
-    orders_itself = True
-    """``fit`` keeps this dataset's batch order: it reshuffles its files itself (``shuffle=True``) or
-    keeps their order (``shuffle=False``), as Keras's datasets do."""
-
     def __init__(self, file_paths: Sequence[str], labels: Sequence[int] | None, label_mode: str | None,
                  class_names: Sequence[str] | None, batch_size: int | None = 32, max_length: int | None = None,
                  shuffle: bool = False, seed: int = 0, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.file_paths = list(file_paths)
-        self.class_names = None if class_names is None else list(class_names)
-        self.batch_size = batch_size
+        super().__init__(file_paths, labels, label_mode, class_names, batch_size, shuffle, seed, **kwargs)
         self.max_length = max_length
-        self.shuffle = shuffle
-        self.seed = seed
-        self.label_mode = label_mode if labels is not None else None
-        self._targets = None if self.label_mode is None else self._encode(labels)
-        self._epoch = 0
-        self._order = np.arange(len(self.file_paths))
 
-    def _encode(self, labels: Sequence[int]) -> np.ndarray:
-        labels = np.asarray(labels, dtype=np.int32)
-        if self.label_mode == "int":
-            return labels
-        if self.label_mode == "binary":
-            return labels.astype(np.float32)[:, None]
-        return np.eye(len(self.class_names), dtype=np.float32)[labels]
+    def _load(self, path: str) -> np.str_:
+        return np.str_(read_text(path, self.max_length))
 
-    def __len__(self) -> int:
-        if self.batch_size is None:
-            return len(self.file_paths)
-        return -(-len(self.file_paths) // self.batch_size)
-
-    def __getitem__(self, index: int) -> Any:
-        """Batch ``index`` of the current epoch: ``texts`` or ``(texts, labels)``."""
-        if not 0 <= index < len(self):
-            raise IndexError(f"Batch index {index} is out of range for a dataset of {len(self)} batches.")
-        step = 1 if self.batch_size is None else self.batch_size
-        chosen = self._order[index * step: (index + 1) * step]
-        texts = np.array([read_text(self.file_paths[i], self.max_length) for i in chosen], dtype=str)
-        labels = None if self._targets is None else self._targets[chosen]
-        if self.batch_size is None:
-            texts, labels = texts[0], None if labels is None else labels[0]
-        return texts if labels is None else (texts, labels)
-
-    def __iter__(self) -> Iterator[Any]:
-        """One pass over the batches; a complete pass ends the epoch (the next pass is reshuffled)."""
-        for index in range(len(self)):
-            yield self[index]
-        self.on_epoch_end()
-
-    def take(self, count: int) -> Iterator[Any]:
-        """The first ``count`` batches of the current epoch (for ``for x, y in ds.take(1):``)."""
-        for index in range(min(count, len(self))):
-            yield self[index]
-
-    def on_epoch_end(self) -> None:
-        """Start the next epoch: with ``shuffle=True``, a new order drawn from ``(seed, epoch)``."""
-        self._epoch += 1
-        if self.shuffle:
-            self._order = np.random.default_rng([self.seed, self._epoch]).permutation(len(self.file_paths))
-
-    def __repr__(self) -> str:
-        return (f"<TextFolderDataset: {len(self.file_paths)} files, {len(self)} batches of "
-                f"{self.batch_size}, class_names={self.class_names}>")
+    def _stack(self, items: list) -> np.ndarray:
+        return np.array(items, dtype=str)
 
 
 def _check_arguments(labels, label_mode, class_names, batch_size, max_length, format) -> None:
