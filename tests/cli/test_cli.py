@@ -132,3 +132,11 @@ def test_runs_as_a_module_in_a_subprocess(tmp_path):
     result = subprocess.run([sys.executable, "-m", "strata.cli.main", "inspect", str(tmp_path / "m.keras")],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0 and "hidden (Dense)" in result.stdout
+
+
+def test_version_option_names_strata_and_the_keras_api_it_reproduces():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "strata", "--version"], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "strata 0.1.0 (the Keras 3.15.1 API)"

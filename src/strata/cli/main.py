@@ -29,10 +29,11 @@ model its layer count, parameter counts, compile arguments and summary; for a we
 
 
 def _parser() -> argparse.ArgumentParser:
-    from strata import __version__
+    from strata import _KERAS_API_VERSION, _STRATA_VERSION
 
     parser = argparse.ArgumentParser(prog="strata", description=_DESCRIPTION)
-    parser.add_argument("--version", action="version", version=f"strata {__version__}")
+    parser.add_argument("--version", action="version",
+                        version=f"strata {_STRATA_VERSION} (the Keras {_KERAS_API_VERSION} API)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     convert = commands.add_parser("convert", help="convert a legacy .h5 model to .keras",
                                   description=_CONVERT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
