@@ -81,4 +81,3 @@ def test_python_dash_m_strata_doctor():
     assert done.returncode in (0, 1), done.stderr
     assert done.stdout.splitlines()[0] == f"strata: {strata.__version__}"
     assert done.stdout.splitlines()[-1].startswith("verdict: ")
-
