@@ -49,6 +49,24 @@ def get_keras_mask(x: Any) -> Any:
     return entry[1]
 
 
+def masks_of(structure: Any) -> Any:
+    """The masks attached to the tensors of ``structure`` (same structure, ``None`` leaves)."""
+    if isinstance(structure, (list, tuple)):
+        return [get_keras_mask(x) for x in structure]
+    if isinstance(structure, dict):
+        return {k: get_keras_mask(v) for k, v in structure.items()}
+    return get_keras_mask(structure)
+
+
+def any_mask(masks: Any) -> bool:
+    """Whether any mask of :func:`masks_of`'s result is set."""
+    if isinstance(masks, (list, tuple)):
+        return any(m is not None for m in masks)
+    if isinstance(masks, dict):
+        return any(m is not None for m in masks.values())
+    return masks is not None
+
+
 def combine_masks(first: Any, second: Any) -> Any:
     """Logical AND of two optional boolean masks (``None`` means "everything kept")."""
     if first is None:

@@ -64,23 +64,6 @@ def _call_signature(cls: type) -> tuple[bool, Any, bool]:
     return result
 
 
-def _masks_of(structure: Any) -> Any:
-    """The Keras masks attached to the tensors of ``structure`` (same structure, ``None`` leaves)."""
-    if isinstance(structure, (list, tuple)):
-        return [masking.get_keras_mask(x) for x in structure]
-    if isinstance(structure, dict):
-        return {k: masking.get_keras_mask(v) for k, v in structure.items()}
-    return masking.get_keras_mask(structure)
-
-
-def _any_mask(masks: Any) -> bool:
-    if isinstance(masks, (list, tuple)):
-        return any(m is not None for m in masks)
-    if isinstance(masks, dict):
-        return any(m is not None for m in masks.values())
-    return masks is not None
-
-
 def _marks_built(build: Any) -> Any:
     """``build`` that leaves the layer built, also when user code calls ``layer.build(shape)`` itself
     (as Keras does), so a later call does not create the weights a second time."""
@@ -443,8 +426,8 @@ class Layer:
             # Masks ride on the tensors (see strata.core.masking): read them before conversion.
             previous_mask = kwargs.get("mask")
             if previous_mask is None and args:
-                previous_mask = _masks_of(args[0])
-                if has_mask and _any_mask(previous_mask):
+                previous_mask = masking.masks_of(args[0])
+                if has_mask and masking.any_mask(previous_mask):
                     kwargs["mask"] = previous_mask
             args = tuple(jax.tree_util.tree_map(self._convert_input, a) if not isinstance(a, (str, type(None))) else a
                          for a in args)
@@ -476,7 +459,7 @@ class Layer:
             outputs = self.call(*args, **kwargs)
             if self.supports_masking:
                 self._set_mask_metadata(args[0] if args else None, outputs, previous_mask)
-            elif _any_mask(previous_mask):
+            elif masking.any_mask(previous_mask):
                 _warn_mask_dropped(self)
         finally:
             _training.reset(token)

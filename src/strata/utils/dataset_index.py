@@ -136,3 +136,25 @@ def split_subset(paths: list, labels: list | None, validation_split: float | Non
     print(f"Using {len(paths) - num_val} files for training." if subset == "training"
           else f"Using {num_val} files for validation.")
     return paths[keep], None if labels is None else labels[keep]
+
+
+def check_labels_for_mode(label_mode: str | None, labels: Any, class_names: list[str]) -> None:
+    """Keras's checks of ``label_mode`` against the classes and labels found."""
+    if label_mode == "binary" and len(class_names) != 2:
+        raise ValueError(
+            'When passing `label_mode="binary"`, there must be exactly 2 class_names. '
+            f'Received: class_names={class_names}. Use label_mode="categorical" or "int" for more classes.'
+        )
+    if label_mode in ("categorical", "binary") and not 0 <= min(labels) <= max(labels) < len(class_names):
+        raise ValueError(
+            f"label_mode={label_mode!r} needs labels in [0, {len(class_names)}) (one per class). Received "
+            f"labels from {min(labels)} to {max(labels)}. Renumber the labels 0..{len(class_names) - 1}."
+        )
+
+
+def shuffle_files(paths: list, labels: list | None, seed: int) -> None:
+    """Shuffle ``paths`` and ``labels`` in place, as Keras does: two generators of the same seed."""
+    np.random.RandomState(seed).shuffle(paths)
+    if labels is not None:
+        np.random.RandomState(seed).shuffle(labels)
+

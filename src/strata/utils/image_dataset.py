@@ -15,7 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from strata.utils.dataset_index import check_split, index_directory, split_subset
+from strata.utils.dataset_index import (check_labels_for_mode, check_split, index_directory, shuffle_files,
+                                        split_subset)
 from strata.utils.image_folder_dataset import ImageFolderDataset
 from strata.utils.image_resize import INTERPOLATIONS
 from strata.utils.image_utils import standardize_data_format
@@ -182,20 +183,9 @@ def image_dataset_from_directory(
         seed = np.random.randint(1e6)
     paths, labels, class_names = index_directory(directory, labels, class_names, follow_links, verbose,
                                                  ALLOWLIST_FORMATS)
-    if label_mode == "binary" and len(class_names) != 2:
-        raise ValueError(
-            'When passing `label_mode="binary"`, there must be exactly 2 class_names. '
-            f'Received: class_names={class_names}. Use label_mode="categorical" or "int" for more classes.'
-        )
-    if label_mode in ("categorical", "binary") and not 0 <= min(labels) <= max(labels) < len(class_names):
-        raise ValueError(
-            f"label_mode={label_mode!r} needs labels in [0, {len(class_names)}) (one per class). Received "
-            f"labels from {min(labels)} to {max(labels)}. Renumber the labels 0..{len(class_names) - 1}."
-        )
-    if shuffle:  # Keras shuffles paths and labels with two generators of the same seed
-        np.random.RandomState(seed).shuffle(paths)
-        if labels is not None:
-            np.random.RandomState(seed).shuffle(labels)
+    check_labels_for_mode(label_mode, labels, class_names)
+    if shuffle:
+        shuffle_files(paths, labels, seed)
 
     def make(subset_paths, subset_labels, reshuffle):
         return ImageFolderDataset(

@@ -22,7 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from strata.utils.dataset_index import check_split, index_directory, layout_example, split_subset
+from strata.utils.dataset_index import (check_labels_for_mode, check_split, index_directory, layout_example,
+                                        shuffle_files, split_subset)
 from strata.utils.folder_dataset import FolderDataset
 
 TEXT_FORMATS = (".txt",)
@@ -167,20 +168,9 @@ def text_dataset_from_directory(
     labels = list(labels) if isinstance(labels, (list, tuple)) else labels
     paths, labels, class_names = index_directory(directory, labels, class_names, follow_links, verbose,
                                                  TEXT_FORMATS, kind="text files")
-    if label_mode == "binary" and len(class_names) != 2:
-        raise ValueError(
-            'When passing `label_mode="binary"`, there must be exactly 2 class_names. '
-            f'Received: class_names={class_names}. Use label_mode="categorical" or "int" for more classes.'
-        )
-    if label_mode in ("categorical", "binary") and not 0 <= min(labels) <= max(labels) < len(class_names):
-        raise ValueError(
-            f"label_mode={label_mode!r} needs labels in [0, {len(class_names)}) (one per class). Received "
-            f"labels from {min(labels)} to {max(labels)}. Renumber the labels 0..{len(class_names) - 1}."
-        )
-    if shuffle:  # Keras shuffles paths and labels with two generators of the same seed
-        np.random.RandomState(seed).shuffle(paths)
-        if labels is not None:
-            np.random.RandomState(seed).shuffle(labels)
+    check_labels_for_mode(label_mode, labels, class_names)
+    if shuffle:
+        shuffle_files(paths, labels, seed)
 
     def make(subset_paths, subset_labels, reshuffle):
         return TextFolderDataset(subset_paths, subset_labels, label_mode, class_names, batch_size, max_length,
