@@ -33,6 +33,7 @@ from strata.core.batch_rows import real_rows
 from strata.core.random import SeedGenerator, step_random
 from strata.training import program_keys
 from strata.training.program_cache import CachedProgram
+from strata.training.row_order import shuffled_rows
 
 TRACE_COUNTS: collections.Counter = collections.Counter()
 """How many times each program kind was traced in this process (tests use it)."""
@@ -368,7 +369,7 @@ def permutation(key: Any, epoch: Any, total: int, batch_size: int) -> Any:
     steps = -(-total // batch_size)
     if jnp.ndim(key) == 0:
         key = jax.random.PRNGKey(key)
-    order = jax.random.permutation(jax.random.fold_in(key, epoch), total).astype(jnp.int32)
+    order = shuffled_rows(jax.random.fold_in(key, epoch), total)
     pad = steps * batch_size - total
     if pad:
         order = jnp.concatenate([order, jnp.zeros((pad,), jnp.int32)])
