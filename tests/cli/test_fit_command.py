@@ -167,8 +167,12 @@ def test_binary_target_text_column_one_hot_in_the_model_and_impute(tmp_path, cap
         assert expected in out.splitlines()
     model = load_model(tmp_path / "run" / "model.keras")
     encoder = model.get_layer("colour_one_hot")
-    assert type(encoder).__name__ == "CategoryEncoding" and encoder.num_tokens == 4
+    assert type(encoder).__name__ == "StringLookup" and encoder.vocabulary_size() == 4
     assert encoder.output_mode == "one_hot" and model.get_layer("features").output.shape == (None, 5)
+    # The saved model reads raw rows: text as text (an unseen colour takes the out-of-vocabulary slot).
+    raw = {"numeric": np.array([[0.3], [0.3]], "float32"), "colour": np.array([["red"], ["purple"]], object)}
+    np.testing.assert_array_equal(encoder(raw["colour"]), [[0, 0, 0, 1], [1, 0, 0, 0]])
+    assert model.predict(raw, verbose=0).shape == (2, 1)
     assert model.get_layer("output").units == 1 and model.get_layer("output").activation.__name__ == "sigmoid"
 
 

@@ -6,8 +6,8 @@ horsepower).  Each feature column then gets a role:
 
 * **numeric**: normalised inside the model by a ``Normalization`` layer;
 * **categorical** (text with few distinct values): one-hot encoded inside the model by a
-  ``CategoryEncoding`` layer, after the text is mapped to a category index (0 for a value not seen
-  in training) by the plan, which is saved as ``preprocessing.json`` beside the model;
+  ``StringLookup`` layer holding the training values (a value not seen in training takes the
+  out-of-vocabulary slot), so the saved model takes the raw text of the rows;
 * **left out**: identifier-like text (more distinct values than half the rows, e.g. car names),
   a column with a single value, or one with no values at all.
 
@@ -89,7 +89,7 @@ class FeaturePlan:
         target: the target column; ``task``: ``"regression"``, ``"binary"`` or ``"multiclass"``.
         classes: the class labels in the order of the model's outputs (classification only).
         numeric: the numeric feature columns, in the order of the ``numeric`` input.
-        categorical: ``{column: [known values]}``; index ``i + 1`` is the value ``i``, 0 unknown.
+        categorical: ``{column: [known values]}``, the vocabulary of the column's ``StringLookup``.
         input_names: ``{column: model input name}`` for the categorical columns.
         fill: ``{column: value}`` used for a missing cell.
         left_out: ``{column: reason}`` for the columns the model does not use.
@@ -141,10 +141,9 @@ class FeaturePlan:
         if self.numeric:
             numbers = frame[self.numeric].apply(pd.to_numeric, errors="coerce")
             arrays["numeric"] = numbers.to_numpy(dtype="float32")
-        for column, vocabulary in self.categorical.items():
-            index = {value: i + 1 for i, value in enumerate(vocabulary)}
-            codes = [index.get(str(value), 0) for value in frame[column]]
-            arrays[self.input_names[column]] = np.asarray(codes, dtype="int32").reshape(-1, 1)
+        for column in self.categorical:
+            text = [str(value) for value in frame[column]]
+            arrays[self.input_names[column]] = np.asarray(text, dtype=object).reshape(-1, 1)
         return arrays
 
     def filled(self, frame: pd.DataFrame) -> pd.DataFrame:

@@ -7,10 +7,12 @@ otherwise regression), shuffle with ``--seed`` and hold out ``--validation-split
 then build a functional model::
 
     numeric -> Normalization (adapted) -+
-    each text column -> CategoryEncoding(one_hot) -+-> Concatenate -> Dense(relu)... -> output
+    each text column -> StringLookup(one_hot) -+-> Concatenate -> Dense(relu)... -> output
 
 and train it with Adam and ``EarlyStopping(restore_best_weights=True)``, printing Keras's epoch log.
-``--out`` receives ``model.keras``, ``preprocessing.json`` (the column plan), ``history.csv``
+The saved model takes raw rows: numbers as they are, text as text.
+``--out`` receives ``model.keras``, ``preprocessing.json`` (the column plan, with the fill values
+for missing cells and the class labels), ``history.csv``
 (``CSVLogger``) and ``report.html``.
 """
 
@@ -127,10 +129,11 @@ def build_model(plan: FeaturePlan, train_inputs: dict, task: str, units: list[in
         parts.append(normalization(numeric))
     for column, vocabulary in plan.categorical.items():
         name = plan.input_names[column]
-        codes = Input(shape=(1,), dtype="int32", name=name)
-        inputs.append(codes)
-        parts.append(layers.CategoryEncoding(num_tokens=len(vocabulary) + 1, output_mode="one_hot",
-                                             name=f"{name}_one_hot")(codes))
+        text = Input(shape=(1,), dtype="string", name=name)
+        inputs.append(text)
+        # Index 0 (the out-of-vocabulary slot) takes a value not seen in training.
+        parts.append(layers.StringLookup(vocabulary=list(vocabulary), output_mode="one_hot",
+                                         name=f"{name}_one_hot")(text))
     x = parts[0] if len(parts) == 1 else layers.Concatenate(name="features")(parts)
     for index, width in enumerate(units):
         x = layers.Dense(width, activation="relu", name=f"hidden_{index + 1}")(x)
