@@ -6,7 +6,8 @@ import importlib
 import pytest
 
 MODULES = ["hp_types", "hyperparameters", "hypermodel", "objective", "trial", "display", "summaries", "hyperband",
-           "tuners", "shared_programs"]
+           "tuners", "shared_programs",
+           "vectorized", "parallel_search"]  # parallel trials (issue 14 §2)
 
 
 @pytest.mark.parametrize("name", MODULES)

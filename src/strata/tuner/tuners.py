@@ -8,6 +8,10 @@
   are accepted and recorded but do not steer TPE.
 * ``Hyperband``: KerasTuner's bracket schedule (:mod:`hyperband`).
 
+Every tuner also takes :class:`Tuner`'s keyword arguments, strata's ``share_programs`` and
+``parallel_trials`` included (``parallel_trials=8``: up to 8 trials train at once, those of one
+architecture in one vmapped program; see :mod:`parallel_search` for how each oracle fills a round).
+
 Example:
     >>> from strata import layers, models
     >>> from strata import tuner as kt
