@@ -66,7 +66,7 @@ def main() -> None:
     parser.add_argument("--only", default="import,iris,iris_validation,iris_callbacks,auto_mpg,xor,mnist_mlp,"
                                           "mnist_mlp_callbacks,mnist_mlp_per_step,mnist_cnn,cats_folder,"
                                           "mnist_mlp_train_step_override,traffic_lstm_epoch,traffic_lstm,lstm_long,"
-                                          "vgg16_features,lr_find,tuner")
+                                          "vgg16_features,vgg16_head,vgg16_finetune,lr_find,tuner")
     args = parser.parse_args()
     rows = []
     for workload in args.only.split(","):
@@ -108,6 +108,11 @@ def main() -> None:
             "traffic_lstm_epoch": [("epoch ms", "cold", "epoch"), ("compile s", "cold", "compile")],
             "lstm_long": [("epoch s", "cold", "epoch"), ("compile s", "cold", "compile")],
             "vgg16_features": [("images/s (inverse ratio)", "cold", "images_per_s")],
+            # issue 12: head on extracted features; fine-tuning the last four conv-base layers
+            "vgg16_head": [("ms per step", "cold", "step"), ("epoch s", "cold", "epoch"),
+                           ("first epoch s, cold", "cold", "first"), ("first epoch s, warm", "warm", "first")],
+            "vgg16_finetune": [("ms per step", "cold", "step"), ("first epoch s, cold", "cold", "first"),
+                               ("first epoch s, warm", "warm", "first")],
             "cats_folder": [("images/s (inverse ratio)", "cold", "images_per_s"), ("epoch s", "cold", "epoch")],
             "tuner": [("search s, cold", "cold", "search"), ("search s, warm", "warm", "search"),
                       ("process s, cold", "cold", "process")],

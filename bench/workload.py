@@ -38,7 +38,8 @@ def main() -> None:
     parser.add_argument("workload", choices=["iris", "auto_mpg", "xor", "mnist_mlp", "import", "mnist_mlp_per_step",
                                              "mnist_mlp_callbacks", "iris_callbacks", "iris_validation",
                                              "mnist_cnn", "cats_folder", "mnist_mlp_train_step_override",
-                                             "traffic_lstm", "traffic_lstm_epoch", "lstm_long", "vgg16_features"])
+                                             "traffic_lstm", "traffic_lstm_epoch", "lstm_long", "vgg16_features",
+                                             "vgg16_head", "vgg16_finetune"])
     parser.add_argument("--data-dir", default=os.environ.get("STRATA_DATASETS_DIR"))
     parser.add_argument("--folder", default=None, help="cats_folder: the image folder (made if missing)")
     args = parser.parse_args()
@@ -73,6 +74,9 @@ def main() -> None:
     callbacks = []
     if args.workload == "vgg16_features":
         print(json.dumps(vgg16_features(lib, imported)))
+        return
+    if args.workload in ("vgg16_head", "vgg16_finetune"):  # issue 12: transfer-learning steps
+        print(json.dumps((vgg16_head if args.workload == "vgg16_head" else vgg16_finetune)(lib, imported)))
         return
     if args.workload in ("mnist_cnn", "cats_folder"):
         print(json.dumps(image_workload(lib, args, imported)))
@@ -198,6 +202,71 @@ def vgg16_features(lib, imported: float) -> dict:
     base.predict(images, batch_size=32, verbose=0)
     seconds = time.perf_counter() - timed
     return {"import": imported, "first": first, "epoch": seconds, "images_per_s": len(images) / seconds}
+
+
+def transfer_head(lib, x):
+    """The course's head on VGG16 features: Flatten, Dense(256, relu), Dropout(0.5), Dense(1, sigmoid)."""
+    layers = lib.layers
+    x = layers.Flatten()(x)
+    x = layers.Dense(256, activation="relu")(x)
+    x = layers.Dropout(0.5)(x)
+    return layers.Dense(1, activation="sigmoid")(x)
+
+
+def epoch_timer(lib, times: list[float]):
+    class Timer(lib.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            self.start = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            times.append(time.perf_counter() - self.start)
+
+    return Timer()
+
+
+def vgg16_head(lib, imported: float) -> dict:
+    """The head trained on pre-extracted VGG16 features: random ``(2000, 5, 5, 512)`` float32 arrays
+    (the conv base's output at 180x180), rmsprop, binary cross-entropy, batch 32 (63 steps), 5 epochs.
+    ``epoch`` is the median of epochs 2-5, ``step`` that over 63; ``first`` includes the compile."""
+    import numpy as np
+
+    rng = np.random.RandomState(0)
+    features = rng.uniform(0, 3, (2000, 5, 5, 512)).astype("float32")
+    labels = rng.randint(0, 2, (2000,)).astype("float32")
+    times: list[float] = []
+    start = time.perf_counter()
+    inputs = lib.Input(shape=(5, 5, 512))
+    model = lib.Model(inputs, transfer_head(lib, inputs))
+    model.compile(loss="binary_crossentropy", optimizer="rmsprop", metrics=["accuracy"])
+    model.fit(features, labels, epochs=5, batch_size=32, verbose=0, callbacks=[epoch_timer(lib, times)])
+    epoch = statistics.median(times[1:])
+    return {"import": imported, "total": time.perf_counter() - start, "first": times[0], "epoch": epoch,
+            "step": epoch / 63, "compile": times[0] - epoch}
+
+
+def vgg16_finetune(lib, imported: float) -> dict:
+    """Fine-tuning: VGG16's conv base (random weights, 150x150) with all but its last four layers frozen,
+    the course head on top, RMSprop(1e-5), batch 32.  Two epochs of 4 steps on 128 random images:
+    ``first`` includes the compile, ``step`` is the second epoch over its 4 steps."""
+    import numpy as np
+
+    rng = np.random.RandomState(0)
+    images = rng.uniform(0, 255, (128, 150, 150, 3)).astype("float32")
+    labels = rng.randint(0, 2, (128,)).astype("float32")
+    times: list[float] = []
+    start = time.perf_counter()
+    conv_base = lib.applications.VGG16(weights=None, include_top=False, input_shape=(150, 150, 3))
+    conv_base.trainable = True
+    for layer in conv_base.layers[:-4]:
+        layer.trainable = False
+    inputs = lib.Input(shape=(150, 150, 3))
+    model = lib.Model(inputs, transfer_head(lib, conv_base(inputs)))
+    model.compile(loss="binary_crossentropy", optimizer=lib.optimizers.RMSprop(learning_rate=1e-5),
+                  metrics=["accuracy"])
+    trainable = sum(int(np.prod(v.shape)) for v in model.trainable_weights)
+    model.fit(images, labels, epochs=2, batch_size=32, verbose=0, callbacks=[epoch_timer(lib, times)])
+    return {"import": imported, "total": time.perf_counter() - start, "first": times[0], "epoch": times[1],
+            "step": times[1] / 4, "compile": times[0] - times[1], "trainable": trainable}
 
 
 def image_workload(lib, args, imported: float) -> dict:

@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from strata.core.host_buffers import aligned_empty
+
 # An HDF5 object header holds at most 64 KiB; longer attribute lists are split into chunks.
 _HEADER_LIMIT = 64512
 
@@ -85,21 +87,42 @@ def weight_names(group: Any) -> list[str]:
     return names
 
 
-def read_weight_subset(group: Any) -> list[np.ndarray]:
-    """The arrays of a layer group, in ``weight_names`` order (each checked to exist and be numeric)."""
+def weight_datasets(group: Any) -> list[Any]:
+    """The datasets of a layer group, in ``weight_names`` order, checked to exist and be numeric.
+
+    Nothing is read: shapes and dtypes come from the file's metadata, so a whole file can be
+    checked before any data is loaded.
+    """
     import h5py
 
-    arrays = []
+    datasets = []
     for name in weight_names(group):
         dataset = group.get(name)
         if not isinstance(dataset, h5py.Dataset):
             problem = "is missing" if dataset is None else f"is a {type(dataset).__name__}, not a dataset"
             raise ValueError(f"weight '{name}' listed in `weight_names` of '{group.name}' {problem}.")
-        value = np.asarray(dataset[()])
-        if value.dtype.kind not in "biuf":
-            raise ValueError(f"weight '{name}' of '{group.name}' holds non-numeric data of dtype {value.dtype}.")
-        arrays.append(value)
-    return arrays
+        if dataset.dtype.kind not in "biuf":
+            raise ValueError(f"weight '{name}' of '{group.name}' holds non-numeric data of dtype {dataset.dtype}.")
+        datasets.append(dataset)
+    return datasets
+
+
+def read_dataset(dataset: Any) -> np.ndarray:
+    """One dataset's array, read straight into a 64-byte aligned buffer.
+
+    On the CPU, JAX adopts an aligned NumPy buffer without copying it, so assigning the result to
+    a variable costs no second copy of the weight (an unaligned one would be copied).
+    """
+    if dataset.size == 0 or dataset.ndim == 0:
+        return np.asarray(dataset[()])
+    value = aligned_empty(dataset.shape, dataset.dtype)
+    dataset.read_direct(value)
+    return value
+
+
+def read_weight_subset(group: Any) -> list[np.ndarray]:
+    """The arrays of a layer group, in ``weight_names`` order (each checked to exist and be numeric)."""
+    return [read_dataset(dataset) for dataset in weight_datasets(group)]
 
 
 def write_model_weights(group: Any, model: Any, keras_version: str) -> None:
@@ -117,9 +140,9 @@ def _top_level(model: Any) -> list[Any]:
     return list(model._trainable_variables) + list(model._non_trainable_variables)
 
 
-def _plan(layer_label: str, variables: list[Any], values: list[np.ndarray], skip_mismatch: bool,
-          plan: list[tuple[Any, np.ndarray]]) -> None:
-    """Append the ``(variable, value)`` pairs to assign; a shape mismatch raises or (skipped) warns."""
+def _plan(layer_label: str, variables: list[Any], values: list[Any], skip_mismatch: bool,
+          plan: list[tuple[Any, Any]]) -> None:
+    """Append the ``(variable, dataset)`` pairs to assign; a shape mismatch raises or (skipped) warns."""
     for variable, value in zip(variables, values):
         if tuple(value.shape) != tuple(variable.shape):
             message = (f"Shape mismatch in {layer_label} for weight {variable.path}. Weight expects shape "
@@ -131,10 +154,17 @@ def _plan(layer_label: str, variables: list[Any], values: list[np.ndarray], skip
         plan.append((variable, value))
 
 
-def _apply(plan: list[tuple[Any, np.ndarray]]) -> None:
-    """Assign only once every weight was read and checked, so a failed load changes nothing."""
-    for variable, value in plan:
+def _apply(plan: list[tuple[Any, Any]]) -> None:
+    """Read and assign the planned datasets one at a time.
+
+    Every layer, name, shape and dtype was checked from the file's metadata before this runs, so a
+    file that does not fit changes nothing; the data then streams in one weight at a time, so a
+    load holds at most one weight beyond the model's own variables (not a copy of the file).
+    """
+    for variable, dataset in plan:
+        value = read_dataset(dataset)
         variable.assign(value.astype(variable.dtype, copy=False))
+        del value
 
 
 def _count_error(label: str, expected: int, received: int) -> ValueError:
@@ -157,9 +187,9 @@ def load_model_weights(group: Any, model: Any, skip_mismatch: bool = False) -> N
             f"layers with weights, the file has {len(saved)} ({saved}). Load by name with "
             "`by_name=True` if the architectures differ."
         )
-    plan: list[tuple[Any, np.ndarray]] = []
+    plan: list[tuple[Any, Any]] = []
     for index, (name, layer) in enumerate(zip(saved, layers)):
-        values = read_weight_subset(group[name])
+        values = weight_datasets(group[name])
         variables = legacy_weights(layer)
         if len(values) != len(variables):
             raise _count_error(f"layer #{index} (named {layer.name} in the model, {name} in the file)",
@@ -174,9 +204,9 @@ def load_model_weights_by_name(group: Any, model: Any, skip_mismatch: bool = Fal
     by_name: dict[str, list[Any]] = {}
     for layer in model.layers:
         by_name.setdefault(layer.name, []).append(layer)
-    plan: list[tuple[Any, np.ndarray]] = []
+    plan: list[tuple[Any, Any]] = []
     for index, name in enumerate(read_attribute_list(group, "layer_names")):
-        values = read_weight_subset(layer_group(group, name))
+        values = weight_datasets(layer_group(group, name))
         for layer in by_name.get(name, []):
             variables = legacy_weights(layer)
             if len(values) != len(variables):
@@ -192,10 +222,10 @@ def load_model_weights_by_name(group: Any, model: Any, skip_mismatch: bool = Fal
     _apply(plan)
 
 
-def _plan_top_level(group: Any, model: Any, skip_mismatch: bool, plan: list[tuple[Any, np.ndarray]]) -> None:
+def _plan_top_level(group: Any, model: Any, skip_mismatch: bool, plan: list[tuple[Any, Any]]) -> None:
     if "top_level_model_weights" not in group:
         return
-    values = read_weight_subset(layer_group(group, "top_level_model_weights"))
+    values = weight_datasets(layer_group(group, "top_level_model_weights"))
     variables = _top_level(model)
     if len(values) != len(variables):
         if skip_mismatch:
