@@ -190,11 +190,23 @@ class CustomPrograms:
         return self._jit(("train_steps", batch_size), run)
 
     def train_step_at(self, batch_size: int) -> Any:
-        def run(state: dict, data: tuple, perm: Any, i: Any) -> tuple[dict, dict]:
-            base.TRACE_COUNTS["custom_train"] += 1
-            return self._range(self.train_one, (state, self._template(True)), data, perm, i, i + 1, batch_size)
+        """``(state, data, perm, i) -> (state, logs)``: batch ``i`` alone, in one dispatch.
 
-        return self._jit(("train_step_at", batch_size), run)
+        One step per dispatch serves per-batch callbacks and models whose steps are slow inside device
+        loops, so the step runs straight, with no ``fori_loop`` or ``cond`` around it: a full batch and
+        the short last batch are two programs, picked on the host from ``i`` (:func:`_one_batch`).
+        """
+        def full(state: dict, data: tuple, perm: Any, i: Any) -> tuple[dict, dict]:
+            base.TRACE_COUNTS["custom_train"] += 1
+            return self.train_one(state, _rows(data, lax.dynamic_slice(perm, (i * batch_size,), (batch_size,))))
+
+        def last(state: dict, data: tuple, perm: Any, i: Any) -> tuple[dict, dict]:
+            base.TRACE_COUNTS["custom_train"] += 1
+            total = jax.tree_util.tree_leaves(data[0])[0].shape[0]
+            return self.train_one(state, _rows(data, perm[total - total % batch_size:total]))
+
+        return _one_batch(self._jit(("train_step_at", batch_size), full),
+                          self._jit(("train_last_at", batch_size), last), batch_size, data_at=1)
 
     def _evaluate(self, acc: dict, params: dict, data: tuple, lo: Any, hi: Any, batch_size: int) -> tuple:
         total = jax.tree_util.tree_leaves(data[0])[0].shape[0]
@@ -211,11 +223,21 @@ class CustomPrograms:
         return self._jit(("test_steps", batch_size), run)
 
     def test_step_at(self, batch_size: int) -> Any:
-        def run(acc: dict, params: dict, data: tuple, i: Any) -> tuple[dict, dict]:
+        """``(accumulators, params, data, i) -> (accumulators, logs)``: batch ``i`` alone, no device loop."""
+        def step(acc: dict, params: dict, data: tuple, rows: Any) -> tuple[dict, dict]:
             base.TRACE_COUNTS["custom_test"] += 1
-            return self._evaluate(acc, params, data, i, i + 1, batch_size)
+            state, logs = self.test_one(dict(params, metrics=acc["metrics"], trackers=[]), _rows(data, rows))
+            return {"metrics": state["metrics"], "trackers": []}, logs
 
-        return self._jit(("test_step_at", batch_size), run)
+        def full(acc: dict, params: dict, data: tuple, i: Any) -> tuple[dict, dict]:
+            return step(acc, params, data, i * batch_size + jnp.arange(batch_size, dtype=jnp.int32))
+
+        def last(acc: dict, params: dict, data: tuple, i: Any) -> tuple[dict, dict]:
+            total = jax.tree_util.tree_leaves(data[0])[0].shape[0]
+            return step(acc, params, data, jnp.arange(total - total % batch_size, total, dtype=jnp.int32))
+
+        return _one_batch(self._jit(("test_step_at", batch_size), full),
+                          self._jit(("test_last_at", batch_size), last), batch_size, data_at=2)
 
     def train_epochs(self, batch_size: int, val_batch_size: int | None, shuffle: bool) -> Any:
         """Whole epochs in one dispatch; row ``e - e_lo`` holds the train then validation logs."""
@@ -260,6 +282,18 @@ class CustomPrograms:
         if key not in self._jitted:
             self._jitted[key] = jax.jit(fn, donate_argnums=(0,))
         return self._jitted[key]
+
+
+def _one_batch(full: Any, last: Any, batch_size: int, data_at: int) -> Any:
+    """A program of batch ``i`` (its last argument) that runs ``full`` or, for the short last batch, ``last``.
+
+    ``i`` comes from the host, so the choice costs no device branch; ``args[data_at]`` is the data.
+    """
+    def run(*args: Any) -> Any:
+        total = jax.tree_util.tree_leaves(args[data_at][0])[0].shape[0]
+        return (full if (int(args[-1]) + 1) * batch_size <= total else last)(*args)
+
+    return run
 
 
 def predict(model: Any, x: Any, batch_size: int, params: dict) -> Any:

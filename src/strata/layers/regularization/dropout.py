@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import jax
 import jax.numpy as jnp
 
-from strata.core.random import SeedGenerator
+from strata.core.random import SeedGenerator, bernoulli
 from strata.layers.layer import Layer
 
 
@@ -42,7 +41,8 @@ class Dropout(Layer):
         shape = inputs.shape
         if self.noise_shape is not None:
             shape = tuple(s if n is None else n for s, n in zip(inputs.shape, self.noise_shape))
-        keep = jax.random.bernoulli(self.seed_generator.next(), 1.0 - self.rate, shape)
+        # The same mask as `jax.random.bernoulli`, in one fused hash (strata.core.random.bernoulli).
+        keep = bernoulli(self.seed_generator.next(), 1.0 - self.rate, shape)
         keep = jnp.broadcast_to(keep, inputs.shape)
         scale = jnp.asarray(1.0 / (1.0 - self.rate), inputs.dtype)
         return jnp.where(keep, inputs * scale, jnp.zeros_like(inputs))
