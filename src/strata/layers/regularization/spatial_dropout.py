@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import jax
 import jax.numpy as jnp
 
+from strata.core.random import bernoulli
 from strata.layers.conv_utils import standardize_data_format
 from strata.layers.regularization.dropout import Dropout
 
@@ -40,7 +40,7 @@ class BaseSpatialDropout(Dropout):
             return jnp.zeros_like(inputs)
         channel_axis = 1 if self.data_format == "channels_first" else inputs.ndim - 1
         shape = tuple(d if i in (0, channel_axis) else 1 for i, d in enumerate(inputs.shape))
-        keep = jax.random.bernoulli(self.seed_generator.next(), 1.0 - self.rate, shape)
+        keep = bernoulli(self.seed_generator.next(), 1.0 - self.rate, shape)  # jax.random.bernoulli, fused
         scale = jnp.asarray(1.0 / (1.0 - self.rate), inputs.dtype)
         return jnp.where(jnp.broadcast_to(keep, inputs.shape), inputs * scale, jnp.zeros_like(inputs))
 

@@ -21,11 +21,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 
-from strata.core.random import SeedGenerator
+from strata.core.random import SeedGenerator, bernoulli
 from strata.layers.layer import Layer
 
 
@@ -40,7 +39,7 @@ def check_units(units: Any) -> int:
 
 
 def _dropout_mask(key: Any, rate: float, shape: tuple, dtype: Any) -> Any:
-    keep = jax.random.bernoulli(key, 1.0 - rate, shape)
+    keep = bernoulli(key, 1.0 - rate, shape)  # jax.random.bernoulli's values, fused (core/random.py)
     return jnp.where(keep, jnp.asarray(1.0 / (1.0 - rate), dtype), jnp.zeros((), dtype))
 
 
