@@ -186,12 +186,12 @@ class FitRun:
             if epoch_logs is None:  # a stream with nothing left (Keras's warning was given)
                 model.stop_training = True
                 break
-            logs = epoch_logs
+            logs = dict(epoch_logs)  # may still be on the device: fetched after validation is queued
             if self._validates(epoch):
                 from strata.training.stream_loop import validation_logs
 
                 logs.update({f"val_{k}": v for k, v in validation_logs(self, self.val_data).items()})
-            logs = dict(sorted(logs.items()))
+            logs = to_floats(logs)
             model._sync_training_state()
             callbacks.on_epoch_end(epoch, logs)
             if model.stop_training:
@@ -199,7 +199,8 @@ class FitRun:
         return logs
 
     def _train_epoch(self, epoch: int) -> dict | None:
-        """The training steps of one epoch over the device-resident arrays; their last logs."""
+        """The training steps of one epoch over the device-resident arrays; their last logs (possibly
+        still device arrays: the caller fetches them with the validation logs, in one wait)."""
         programs, per_batch = self.programs, self.callbacks.needs_train_batches
         # One step per dispatch (no device loop) when steps are slow in loops or run one at a time.
         self._looped = not (programs.per_step or per_batch)
@@ -243,8 +244,10 @@ class FitRun:
             started = time.perf_counter()
             self.state, device_logs = self._advance(program, perm, lo, hi)
             model._pending_state = self.state
-            if per_batch or progress or hi == self.steps:
+            if per_batch or progress:
                 logs = to_floats(device_logs)
+            elif hi == self.steps:
+                logs = device_logs  # not waited for here: the validation dispatch can queue behind it
             if per_batch:
                 self._after_batch(hi - 1, logs)
                 if model.stop_training:
