@@ -1,7 +1,7 @@
-"""The arithmetic of every convolution layer: pure functions over arrays, one XLA op each.
+"""The arithmetic of every convolution layer: pure functions over arrays.
 
 Every convolution layer (plain, grouped, transposed, depthwise, separable; 1D to 3D) computes
-through this module, so a different lowering (say, for the CPU) is a change to this file alone.
+through this module, so a different lowering is a change here (the CPU one is in ``patch_convolution``).
 Kernels arrive in Keras's stored layouts and are never stored otherwise:
 
 * convolution: ``(*kernel_size, in_channels // groups, filters)`` (``HWIO``);
@@ -27,8 +27,9 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 from jax import lax
+
+from strata.layers.convolutional import patch_convolution
 
 
 def dimension_numbers(rank: int, data_format: str) -> lax.ConvDimensionNumbers:
@@ -52,19 +53,16 @@ def _matching_dtype(x: jax.Array, kernel: jax.Array) -> jax.Array:
     return x if x.dtype == kernel.dtype else x.astype(kernel.dtype)
 
 
-# Largest patch matrix (bytes) the CPU lowering materialises; bigger convolutions use XLA's own.
-PATCHES_LIMIT = 512 * 2**20
-
-
 def convolve(x: jax.Array, kernel: jax.Array, *, strides: Sequence[int], padding: str,
              dilation: Sequence[int], data_format: str, groups: int = 1) -> jax.Array:
     """N-D (grouped) convolution of ``x`` with an HWIO ``kernel``.
 
-    On the CPU, an ungrouped channels-last convolution whose patches fit in
-    :data:`PATCHES_LIMIT` is computed as one matrix product over its patches (:func:`_patches_matmul`):
-    measured on the course CNNs, its training step is 1.5-2x faster than XLA:CPU's convolution (whose
-    weight gradient is slow), with the same numbers to float32 rounding.  Elsewhere (GPU, grouped,
-    channels-first, very large) it is XLA's convolution.
+    On the CPU, an ungrouped channels-last convolution is computed as matrix products over its
+    patches (:mod:`patch_convolution`: whole for small inputs, in cache-sized blocks for large
+    ones): measured on the course CNNs, its training step is 1.5-2x faster than XLA:CPU's
+    convolution (whose weight gradient is slow), and on 180x180 to 224x224 images the blocks cut
+    a convolution's time 2-2.5x against the whole patch matrix, with the same numbers to float32
+    rounding.  Elsewhere (GPU, grouped, channels-first) it is XLA's convolution.
 
     Args:
         x: ``(batch, *spatial, channels)`` or ``(batch, channels, *spatial)`` per ``data_format``.
@@ -76,67 +74,18 @@ def convolve(x: jax.Array, kernel: jax.Array, *, strides: Sequence[int], padding
     """
     rank = kernel.ndim - 2
     x = _matching_dtype(x, kernel)
-    if groups == 1 and data_format == "channels_last" and _patches_fit(x, kernel, strides, padding, dilation):
-        return _patches_matmul(x, kernel, strides, padding, dilation)
+    if groups == 1 and data_format == "channels_last" and _uses_patches(x):
+        return patch_convolution.convolve(x, kernel, strides=strides, padding=padding, dilation=dilation)
     return lax.conv_general_dilated(
         x, kernel, window_strides=tuple(strides),
         padding=_lax_padding(padding, kernel.shape[:rank], dilation), rhs_dilation=tuple(dilation),
         dimension_numbers=dimension_numbers(rank, data_format), feature_group_count=groups)
 
 
-def _padded_for(x: jax.Array, kernel_size: Sequence[int], strides: Sequence[int], padding: str,
-                dilation: Sequence[int]) -> jax.Array:
-    """``x`` (channels last) with the zeros ``same``/``causal`` padding adds, so a valid window follows."""
-    if padding == "valid":
-        return x
-    pads = [(0, 0)]
-    for length, k, s, d in zip(x.shape[1:-1], kernel_size, strides, dilation):
-        effective = d * (k - 1) + 1
-        if padding == "causal":
-            pads.append((effective - 1, 0))
-        else:
-            out = (length - 1) // s + 1
-            total = max((out - 1) * s + effective - length, 0)
-            pads.append((total // 2, total - total // 2))
-    return jnp.pad(x, pads + [(0, 0)])
-
-
-def _patches_fit(x: jax.Array, kernel: jax.Array, strides: Sequence[int], padding: str,
-                 dilation: Sequence[int]) -> bool:
-    if jax.default_backend() != "cpu":
-        return False
-    if not all(isinstance(d, int) for d in x.shape):  # symbolic batch (shape inference of a nested model)
-        return False
-    rank = kernel.ndim - 2
-    rows = x.shape[0]
-    for length, k, s, d in zip(x.shape[1:-1], kernel.shape[:rank], strides, dilation):
-        effective = d * (k - 1) + 1
-        rows *= (length - effective) // s + 1 if padding == "valid" else (length - 1) // s + 1
-    return rows * int(np.prod(kernel.shape[:-1])) * x.dtype.itemsize <= PATCHES_LIMIT
-
-
-def _patches_matmul(x: jax.Array, kernel: jax.Array, strides: Sequence[int], padding: str,
-                    dilation: Sequence[int]) -> jax.Array:
-    """Convolution as ``patches @ kernel``: each kernel tap is one strided slice of the input.
-
-    The patch matrix lists, for every output position, the window's values in the kernel's
-    ``(*kernel_size, in)`` order, so the HWIO kernel reshaped to ``(taps * in, filters)`` multiplies
-    it directly.  Its gradient is two matrix products and the slices' transposes (pads and adds).
-    """
-    rank = kernel.ndim - 2
-    kernel_size = kernel.shape[:rank]
-    x = _padded_for(x, kernel_size, strides, padding, dilation)
-    out = [(length - (d * (k - 1) + 1)) // s + 1
-           for length, k, s, d in zip(x.shape[1:-1], kernel_size, strides, dilation)]
-    taps = []
-    for offsets in np.ndindex(*kernel_size):
-        start = (0,) + tuple(o * d for o, d in zip(offsets, dilation)) + (0,)
-        limit = (x.shape[0],) + tuple(st + (n - 1) * s + 1 for st, n, s in zip(start[1:], out, strides)) + \
-            (x.shape[-1],)
-        taps.append(lax.slice(x, start, limit, (1,) + tuple(strides) + (1,)))
-    patches = taps[0] if len(taps) == 1 else jnp.concatenate(taps, axis=-1)
-    flat = jnp.reshape(kernel, (-1, kernel.shape[-1]))
-    return jnp.reshape(jnp.reshape(patches, (-1, flat.shape[0])) @ flat, (x.shape[0], *out, flat.shape[1]))
+def _uses_patches(x: jax.Array) -> bool:
+    """Whether the patch-product lowering applies: on the CPU, with a concrete batch size."""
+    # A symbolic batch (shape inference of a nested model) cannot be split into blocks.
+    return jax.default_backend() == "cpu" and all(isinstance(d, int) for d in x.shape)
 
 
 def transpose_padding(kernel: int, stride: int, dilation: int, padding: str,
