@@ -18,14 +18,13 @@ import time
 from typing import Any
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 
 from strata.callbacks.callback_list import CallbackList
 from strata.callbacks.progbar_logger import ProgbarLogger
 from strata.core import bridge
 from strata.core.variable import Variable
-from strata.training.programs import EPOCH_BUFFER, epoch_permutation, predict_function, seed_generators
+from strata.training.programs import EPOCH_BUFFER, epoch_permutation, predict_function
 from strata.utils import progbar
 
 _PROGRESS_INTERVAL = 0.25

@@ -35,14 +35,12 @@ Example:
 from __future__ import annotations
 
 import copy
-import os
-import traceback
 from typing import Any
 
 from strata.core import random
 from strata.tuner import shared_programs, vectorized
 from strata.tuner.hypermodel import HyperModel
-from strata.tuner.trial import TrialStatus, write_json
+from strata.tuner.trial import TrialStatus
 
 REPLAYED_CALLBACKS = {"History", "ProgbarLogger", "CSVLogger", "EarlyStopping"}
 
@@ -185,13 +183,7 @@ def _train_groups(tuner: Any, member_groups: list, outcomes: dict) -> dict:
 def _prepare_trial(tuner: Any, trial: Any, fit_args: tuple, fit_kwargs: dict) -> list | None:
     """The trial's members, built and prepared as ``run_trial`` would; ``None`` if one cannot be vectorised."""
     hp = trial.hyperparameters
-    kwargs = dict(fit_kwargs)
-    if "tuner/epochs" in hp.values:
-        kwargs["epochs"] = hp.values["tuner/epochs"]
-        kwargs["initial_epoch"] = hp.values["tuner/initial_epoch"]
-    callbacks = list(kwargs.pop("callbacks", None) or [])
-    path = os.path.join(tuner._trial_dir(trial.trial_id), "checkpoint.weights.h5")
-    os.makedirs(os.path.dirname(path), exist_ok=True)
+    kwargs, callbacks, path = tuner._trial_setup(trial, fit_kwargs)
     members = []
     for _ in range(tuner.executions_per_trial):
         model = tuner._build_for_trial(hp)
@@ -206,8 +198,7 @@ def _prepare_trial(tuner: Any, trial: Any, fit_args: tuple, fit_kwargs: dict) ->
         members.append(vectorized.Member(trial, model, trainee, path, copy.deepcopy(callbacks), run,
                                          arguments.get("epochs", 1), arguments.get("initial_epoch", 0),
                                          1 if verbose == "auto" else verbose))
-        build_config = getattr(model, "get_build_config", lambda: None)()
-        write_json(os.path.join(tuner._trial_dir(trial.trial_id), "build_config.json"), build_config or {})
+        tuner._record_build_config(trial, model)
     return members
 
 

@@ -202,12 +202,7 @@ class Tuner:
     def run_trial(self, trial: Trial, *fit_args: Any, **fit_kwargs: Any) -> list:
         """Build and fit ``executions_per_trial`` times; the list of what ``fit`` returned."""
         hp = trial.hyperparameters
-        if "tuner/epochs" in hp.values:
-            fit_kwargs["epochs"] = hp.values["tuner/epochs"]
-            fit_kwargs["initial_epoch"] = hp.values["tuner/initial_epoch"]
-        callbacks = list(fit_kwargs.pop("callbacks", None) or [])
-        path = os.path.join(self._trial_dir(trial.trial_id), "checkpoint.weights.h5")
-        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fit_kwargs, callbacks, path = self._trial_setup(trial, fit_kwargs)
         results = []
         for _ in range(self.executions_per_trial):
             model = self._build_for_trial(hp)
@@ -222,9 +217,25 @@ class Tuner:
                 results.append(twin.fit(*fit_args, callbacks=copied, **fit_kwargs))
             else:
                 results.append(self.hypermodel.fit(hp, model, *fit_args, callbacks=copied, **fit_kwargs))
-            build_config = getattr(model, "get_build_config", lambda: None)()
-            write_json(os.path.join(self._trial_dir(trial.trial_id), "build_config.json"), build_config or {})
+            self._record_build_config(trial, model)
         return results
+
+    def _trial_setup(self, trial: Trial, fit_kwargs: dict) -> tuple[dict, list, str]:
+        """A trial's ``fit`` keywords (Hyperband's epochs applied) without its callbacks, the callbacks,
+        and the path of its checkpoint (whose folder is made)."""
+        hp = trial.hyperparameters
+        fit_kwargs = dict(fit_kwargs)
+        if "tuner/epochs" in hp.values:
+            fit_kwargs["epochs"] = hp.values["tuner/epochs"]
+            fit_kwargs["initial_epoch"] = hp.values["tuner/initial_epoch"]
+        callbacks = list(fit_kwargs.pop("callbacks", None) or [])
+        path = os.path.join(self._trial_dir(trial.trial_id), "checkpoint.weights.h5")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        return fit_kwargs, callbacks, path
+
+    def _record_build_config(self, trial: Trial, model: Any) -> None:
+        build_config = getattr(model, "get_build_config", lambda: None)()
+        write_json(os.path.join(self._trial_dir(trial.trial_id), "build_config.json"), build_config or {})
 
     def _twin(self, model: Any, callbacks: list) -> Any:
         """A zero-padded twin of ``model`` sharing compiled programs with other trials, when invisible."""
