@@ -10,15 +10,15 @@ Labels are encoded once, as Keras's ``label_mode`` asks.  A subclass reads one f
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from strata.utils.py_dataset import PyDataset
+from strata.utils.epoch_order import EpochOrderDataset
 
 
-class FolderDataset(PyDataset):
+class FolderDataset(EpochOrderDataset):
     """Batches of files (and their labels) in a per-epoch order; see the module docstring.
 
     Args:
@@ -40,16 +40,12 @@ class FolderDataset(PyDataset):
     def __init__(self, file_paths: Sequence[str], labels: Sequence[int] | None, label_mode: str | None,
                  class_names: Sequence[str] | None, batch_size: int | None = 32, shuffle: bool = False,
                  seed: int = 0, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
         self.file_paths = list(file_paths)
+        super().__init__(np.arange(len(self.file_paths)), shuffle, seed, **kwargs)
         self.class_names = None if class_names is None else list(class_names)
         self.batch_size = batch_size
-        self.shuffle = shuffle
-        self.seed = seed
         self.label_mode = label_mode if labels is not None else None
         self._targets = None if self.label_mode is None else self._encode(labels)
-        self._epoch = 0
-        self._order = np.arange(len(self.file_paths))
 
     def _encode(self, labels: Sequence[int]) -> np.ndarray:
         labels = np.asarray(labels, dtype=np.int32)
@@ -83,23 +79,6 @@ class FolderDataset(PyDataset):
         chosen = self._order[index * self.batch_size: (index + 1) * self.batch_size]
         items = self._stack([self._load(self.file_paths[i]) for i in chosen])
         return items if self._targets is None else (items, self._targets[chosen])
-
-    def __iter__(self) -> Iterator[Any]:
-        """One pass over the batches; a complete pass ends the epoch (the next pass is reshuffled)."""
-        for index in range(len(self)):
-            yield self[index]
-        self.on_epoch_end()
-
-    def take(self, count: int) -> Iterator[Any]:
-        """The first ``count`` batches of the current epoch (for ``for x, y in ds.take(1):``)."""
-        for index in range(min(count, len(self))):
-            yield self[index]
-
-    def on_epoch_end(self) -> None:
-        """Start the next epoch: with ``shuffle=True``, a new order drawn from ``(seed, epoch)``."""
-        self._epoch += 1
-        if self.shuffle:
-            self._order = np.random.default_rng([self.seed, self._epoch]).permutation(len(self.file_paths))
 
     def __repr__(self) -> str:
         return (f"<{type(self).__name__}: {len(self.file_paths)} files, {len(self)} batches of "

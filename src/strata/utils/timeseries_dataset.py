@@ -18,12 +18,11 @@ seed gives the same orders in every run.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
-from strata.utils.py_dataset import PyDataset
+from strata.utils.epoch_order import EpochOrderDataset
 
 
 def _as_array(values: Any) -> np.ndarray:
@@ -72,7 +71,7 @@ def _check_indices(length: int, sequence_stride: int, sampling_rate: int, start_
         raise ValueError(f'`format` should be either "tf" or "grain". Received: format={format}')
 
 
-class TimeseriesDataset(PyDataset):
+class TimeseriesDataset(EpochOrderDataset):
     """Batches of windows (and their targets), returned by ``timeseries_dataset_from_array``.
 
     Args:
@@ -99,17 +98,13 @@ class TimeseriesDataset(PyDataset):
     def __init__(self, data: np.ndarray, targets: np.ndarray | None, starts: np.ndarray, sequence_length: int,
                  sampling_rate: int, batch_size: int | None = 128, shuffle: bool = False, seed: int = 0,
                  **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        self.starts = np.asarray(starts)
+        super().__init__(self.starts, shuffle, seed, **kwargs)
         self.data = data
         self.targets = targets
-        self.starts = np.asarray(starts)
         self.sequence_length = sequence_length
         self.sampling_rate = sampling_rate
         self.batch_size = batch_size
-        self.shuffle = shuffle
-        self.seed = seed
-        self._epoch = 0
-        self._order = self.starts
         self._offsets = np.arange(sequence_length) * sampling_rate
 
     def __len__(self) -> int:
@@ -128,23 +123,6 @@ class TimeseriesDataset(PyDataset):
         if self.batch_size is None:
             windows, targets = windows[0], None if targets is None else targets[0]
         return windows if targets is None else (windows, targets)
-
-    def __iter__(self) -> Iterator[Any]:
-        """One pass over the batches; a complete pass ends the epoch (the next pass is reshuffled)."""
-        for index in range(len(self)):
-            yield self[index]
-        self.on_epoch_end()
-
-    def take(self, count: int) -> Iterator[Any]:
-        """The first ``count`` batches of the current epoch (for ``for x, y in ds.take(1):``)."""
-        for index in range(min(count, len(self))):
-            yield self[index]
-
-    def on_epoch_end(self) -> None:
-        """Start the next epoch: with ``shuffle=True``, a new window order drawn from ``(seed, epoch)``."""
-        self._epoch += 1
-        if self.shuffle:
-            self._order = np.random.default_rng([self.seed, self._epoch]).permutation(self.starts)
 
     def __repr__(self) -> str:
         return (f"<TimeseriesDataset: {len(self.starts)} windows of {self.sequence_length} steps, "
