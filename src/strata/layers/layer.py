@@ -26,8 +26,10 @@ import numpy as np
 from strata.core import batch_rows, host_side, masking, naming
 from strata.core.keras_tensor import KerasTensor
 from strata.core.node import Node, first_call_tensors, flatten_keras_tensors
-from strata.core.variable import Variable, autocast_dtype, set_autocast_dtype, standardize_dtype
+from strata.core.variable import Variable, set_autocast_dtype, standardize_dtype
 from strata.layers import layer_config, tracking
+from strata.layers.layer_dtype import DtypePolicyMixin
+from strata.layers.layer_stateless import StatelessCallMixin
 from strata.layers.shape_inference import infer_output_spec, shape_of
 from strata.mixed_precision import policies as dtype_policies
 
@@ -94,7 +96,7 @@ def _warn_mask_dropped(layer: "Layer") -> None:
     )
 
 
-class Layer:
+class Layer(DtypePolicyMixin, StatelessCallMixin):
     """Base class of all layers (``keras.layers.Layer``).
 
     Args:
@@ -366,42 +368,6 @@ class Layer:
         """The output tensor(s) of the layer's first call on symbolic tensors."""
         return first_call_tensors(self, "output_tensors", "output")
 
-    @property
-    def dtype(self) -> str:
-        """The variable dtype (Keras's alias of ``variable_dtype``)."""
-        return self._dtype
-
-    @property
-    def compute_dtype(self) -> str:
-        """The dtype the layer computes in (float16 under ``"mixed_float16"``)."""
-        policy = self._dtype_policy
-        return policy.compute_dtype if policy.variable_dtype == self._dtype else self._dtype
-
-    @property
-    def variable_dtype(self) -> str:
-        """The dtype of the layer's weights."""
-        return self._dtype
-
-    @property
-    def dtype_policy(self) -> Any:
-        """The layer's :class:`~strata.mixed_precision.DTypePolicy`."""
-        return self._dtype_policy
-
-    @dtype_policy.setter
-    def dtype_policy(self, value: Any) -> None:
-        self._dtype_policy = dtype_policies.get(value)
-        self._dtype = self._dtype_policy.variable_dtype
-
-    def _autocast_target(self) -> Any:
-        """The autocast dtype while this layer runs (Keras's AutocastScope rules), or ``...``: keep."""
-        current = autocast_dtype()
-        compute = self.compute_dtype
-        if current is not None:
-            if not self.autocast or not dtype_policies.is_float(compute):
-                return None
-            return compute if current != compute else ...
-        return compute if compute != self._dtype and dtype_policies.is_float(compute) else ...
-
     def call(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
         return inputs
 
@@ -509,41 +475,6 @@ class Layer:
         if self._build_shapes is None:
             return None
         return {"input_shape": self._build_shapes}
-
-    # -- stateless calls (issue 13: Keras's JAX extension points) ----------------------------------
-    def stateless_call(self, trainable_variables: list, non_trainable_variables: list, *args: Any,
-                       return_losses: bool = False, **kwargs: Any) -> Any:
-        """Call the layer with its variables read from the given arrays, without changing it.
-
-        Keras's ``Layer.stateless_call``: pure, so it can run inside ``jax.jit`` and ``jax.grad``.
-
-        Args:
-            trainable_variables: arrays aligned with ``self.trainable_variables``.
-            non_trainable_variables: arrays aligned with ``self.non_trainable_variables``.
-            *args, **kwargs: the call's arguments (``training=`` included).
-            return_losses: also return the losses computed during the call (``add_loss``, regularizers).
-
-        Returns:
-            ``(outputs, non_trainable_variables)``, plus ``losses`` when ``return_losses``.
-
-        Example:
-            >>> import numpy as np
-            >>> from strata import layers
-            >>> dense = layers.Dense(2, kernel_initializer="ones")
-            >>> dense.build((None, 3))
-            >>> out, _ = dense.stateless_call([np.full((3, 2), 2.0), np.zeros(2)], [], np.ones((1, 3)))
-            >>> out.tolist()
-            [[6.0, 6.0]]
-        """
-        from strata.core import bridge
-
-        if not self.built:
-            raise ValueError(
-                f"To call `stateless_call`, layer '{self.name}' must be built (its variables must exist). "
-                "Call the layer on data once, or `layer.build(input_shape)`, first."
-            )
-        return bridge.stateless_call(self, list(trainable_variables), list(non_trainable_variables), *args,
-                                     return_losses=return_losses, **kwargs)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
