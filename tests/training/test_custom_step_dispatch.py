@@ -2,32 +2,16 @@
 
 from __future__ import annotations
 
-import jax
 import numpy as np
 
 import strata
-from strata import layers, metrics, ops
+from strata import layers, ops
+
+from step_models import MeanStep
 
 
-class _RowsStep(strata.Model):
+class _RowsStep(MeanStep):
     """A train_step and test_step whose logs count the batch rows (a padded batch would show)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.tracker = metrics.Mean(name="loss")
-
-    def train_step(self, state, data):
-        tv, ntv, ov, mv = state
-        x, y = data
-
-        def loss_fn(tv):
-            y_pred, new_ntv = self.stateless_call(tv, ntv, x, training=True)
-            return ops.mean(ops.square(y_pred - y)), new_ntv
-
-        (loss, ntv), grads = jax.value_and_grad(loss_fn, has_aux=True)(tv)
-        tv, ov = self.optimizer.stateless_apply(ov, grads, tv)
-        mv = self.tracker.stateless_update_state(mv, loss)
-        return {"loss": self.tracker.stateless_result(mv), "rows": ops.sum(ops.ones_like(y))}, (tv, ntv, ov, mv)
 
     def test_step(self, state, data):
         tv, ntv, mv = state
@@ -35,10 +19,6 @@ class _RowsStep(strata.Model):
         y_pred, _ = self.stateless_call(tv, ntv, x, training=False)
         mv = self.tracker.stateless_update_state(mv, ops.mean(ops.abs(y_pred - y)))
         return {"loss": self.tracker.stateless_result(mv), "rows": ops.sum(ops.ones_like(y))}, (tv, ntv, mv)
-
-    @property
-    def metrics(self):
-        return [self.tracker]
 
 
 def _model(weights=None):
