@@ -17,6 +17,10 @@ NOT_AT_IMPORT = [
     "strata.layers.preprocessing.text_vectorization", "strata.layers.preprocessing.string_lookup",
     "strata.layers.preprocessing.random_flip", "strata.layers.preprocessing.resizing",
     "strata.utils.image_dataset", "strata.utils.text_dataset", "strata.utils.image_utils",
+    # every layer family but the base Layer and Input loads on first use
+    "strata.layers.core.dense", "strata.layers.convolutional.conv2d", "strata.layers.rnn.lstm",
+    "strata.layers.pooling.max_pooling2d", "strata.layers.normalization.batch_normalization",
+    "strata.layers.merging.add", "strata.layers.reshaping.flatten", "strata.layers.activations.relu",
 ]
 
 
@@ -43,7 +47,7 @@ def test_lazy_names_load_on_first_use():
         "  'classes': [TextVectorization.__name__, RandomFlip.__name__, strata.layers.Resizing.__name__],\n"
         "  'functions': [load_img.__name__, get_file.__name__, strata.utils.image_dataset_from_directory.__name__],\n"
         "  'mnist': callable(mnist.load_data) and strata.datasets.fashion_mnist.__name__,\n"
-        "  'listed': all(n in dir(strata.layers) for n in ('Hashing', 'RandomZoom', 'Dense')),\n"
+        "  'listed': all(n in dir(strata.layers) for n in ('Hashing', 'RandomZoom', 'Dense', 'Conv2D', 'LSTM')),\n"
         "  'subsystems': [strata.preprocessing.__name__, strata.applications.__name__],\n"
         "  'registry': 'StringLookup' in __import__('strata.saving.serialization', fromlist=['x']).layer_registry(),\n"
         "}\n"

@@ -1,130 +1,73 @@
-"""Layers (``keras.layers``)."""
+"""Layers (``keras.layers``).
 
-from strata.layers.core.activation import Activation as Activation
-from strata.layers.core.dense import Dense as Dense
+Only the base ``Layer`` and ``Input`` load with the package; every other layer is imported on
+first use (PEP 562), so ``import strata`` stays under a second (issue 16 §5) and a course program
+pays only for the layer families it uses.  ``from strata.layers import Conv2D`` and
+``dir(strata.layers)`` work as with eager imports.
+"""
+
 from strata.layers.core.input_layer import Input as Input
 from strata.layers.core.input_layer import InputLayer as InputLayer
 from strata.layers.layer import Layer as Layer
-from strata.layers.regularization.dropout import Dropout as Dropout
-from strata.layers.reshaping.flatten import Flatten as Flatten
-from strata.layers.core.identity import Identity as Identity
-from strata.layers.core.lambda_layer import Lambda as Lambda
-from strata.layers.core.embedding import Embedding as Embedding
-from strata.layers.core.masking_layer import Masking as Masking
-from strata.layers.merging.add import Add as Add
-from strata.layers.merging.add import add as add
-from strata.layers.merging.average import Average as Average
-from strata.layers.merging.average import average as average
-from strata.layers.merging.concatenate import Concatenate as Concatenate
-from strata.layers.merging.concatenate import concatenate as concatenate
-from strata.layers.merging.dot import Dot as Dot
-from strata.layers.merging.dot import dot as dot
-from strata.layers.merging.maximum import Maximum as Maximum
-from strata.layers.merging.maximum import maximum as maximum
-from strata.layers.merging.minimum import Minimum as Minimum
-from strata.layers.merging.minimum import minimum as minimum
-from strata.layers.merging.multiply import Multiply as Multiply
-from strata.layers.merging.multiply import multiply as multiply
-from strata.layers.merging.subtract import Subtract as Subtract
-from strata.layers.merging.subtract import subtract as subtract
-from strata.layers.preprocessing.normalization import Normalization as Normalization
-from strata.layers.preprocessing.rescaling import Rescaling as Rescaling
-from strata.layers.reshaping.permute import Permute as Permute
-from strata.layers.reshaping.repeat_vector import RepeatVector as RepeatVector
-from strata.layers.reshaping.reshape import Reshape as Reshape
-from strata.layers.normalization.batch_normalization import BatchNormalization as BatchNormalization
-from strata.layers.normalization.group_normalization import GroupNormalization as GroupNormalization
-from strata.layers.normalization.layer_normalization import LayerNormalization as LayerNormalization
-from strata.layers.normalization.rms_normalization import RMSNormalization as RMSNormalization
-from strata.layers.normalization.unit_normalization import UnitNormalization as UnitNormalization
-from strata.layers.regularization.activity_regularization import ActivityRegularization as ActivityRegularization
-from strata.layers.regularization.alpha_dropout import AlphaDropout as AlphaDropout
-from strata.layers.regularization.gaussian_dropout import GaussianDropout as GaussianDropout
-from strata.layers.regularization.gaussian_noise import GaussianNoise as GaussianNoise
-from strata.layers.regularization.spatial_dropout import SpatialDropout1D as SpatialDropout1D
-from strata.layers.regularization.spatial_dropout import SpatialDropout2D as SpatialDropout2D
-from strata.layers.regularization.spatial_dropout import SpatialDropout3D as SpatialDropout3D
-from strata.layers.pooling.max_pooling1d import MaxPooling1D as MaxPooling1D
-from strata.layers.pooling.max_pooling1d import MaxPool1D as MaxPool1D
-from strata.layers.pooling.max_pooling2d import MaxPooling2D as MaxPooling2D
-from strata.layers.pooling.max_pooling2d import MaxPool2D as MaxPool2D
-from strata.layers.pooling.max_pooling3d import MaxPooling3D as MaxPooling3D
-from strata.layers.pooling.max_pooling3d import MaxPool3D as MaxPool3D
-from strata.layers.pooling.average_pooling1d import AveragePooling1D as AveragePooling1D
-from strata.layers.pooling.average_pooling1d import AvgPool1D as AvgPool1D
-from strata.layers.pooling.average_pooling2d import AveragePooling2D as AveragePooling2D
-from strata.layers.pooling.average_pooling2d import AvgPool2D as AvgPool2D
-from strata.layers.pooling.average_pooling3d import AveragePooling3D as AveragePooling3D
-from strata.layers.pooling.average_pooling3d import AvgPool3D as AvgPool3D
-from strata.layers.pooling.global_max_pooling1d import GlobalMaxPooling1D as GlobalMaxPooling1D
-from strata.layers.pooling.global_max_pooling1d import GlobalMaxPool1D as GlobalMaxPool1D
-from strata.layers.pooling.global_max_pooling2d import GlobalMaxPooling2D as GlobalMaxPooling2D
-from strata.layers.pooling.global_max_pooling2d import GlobalMaxPool2D as GlobalMaxPool2D
-from strata.layers.pooling.global_max_pooling3d import GlobalMaxPooling3D as GlobalMaxPooling3D
-from strata.layers.pooling.global_max_pooling3d import GlobalMaxPool3D as GlobalMaxPool3D
-from strata.layers.pooling.global_average_pooling1d import GlobalAveragePooling1D as GlobalAveragePooling1D
-from strata.layers.pooling.global_average_pooling1d import GlobalAvgPool1D as GlobalAvgPool1D
-from strata.layers.pooling.global_average_pooling2d import GlobalAveragePooling2D as GlobalAveragePooling2D
-from strata.layers.pooling.global_average_pooling2d import GlobalAvgPool2D as GlobalAvgPool2D
-from strata.layers.pooling.global_average_pooling3d import GlobalAveragePooling3D as GlobalAveragePooling3D
-from strata.layers.pooling.global_average_pooling3d import GlobalAvgPool3D as GlobalAvgPool3D
-from strata.layers.reshaping.zero_padding1d import ZeroPadding1D as ZeroPadding1D
-from strata.layers.reshaping.zero_padding2d import ZeroPadding2D as ZeroPadding2D
-from strata.layers.reshaping.zero_padding3d import ZeroPadding3D as ZeroPadding3D
-from strata.layers.reshaping.cropping1d import Cropping1D as Cropping1D
-from strata.layers.reshaping.cropping2d import Cropping2D as Cropping2D
-from strata.layers.reshaping.cropping3d import Cropping3D as Cropping3D
-from strata.layers.reshaping.up_sampling1d import UpSampling1D as UpSampling1D
-from strata.layers.reshaping.up_sampling2d import UpSampling2D as UpSampling2D
-from strata.layers.reshaping.up_sampling3d import UpSampling3D as UpSampling3D
-from strata.layers.activations.relu import ReLU as ReLU
-from strata.layers.activations.leaky_relu import LeakyReLU as LeakyReLU
-from strata.layers.activations.prelu import PReLU as PReLU
-from strata.layers.activations.elu import ELU as ELU
-from strata.layers.activations.softmax import Softmax as Softmax
-from strata.layers.convolutional.conv1d import Conv1D as Conv1D
-from strata.layers.convolutional.conv1d import Convolution1D as Convolution1D
-from strata.layers.convolutional.conv2d import Conv2D as Conv2D
-from strata.layers.convolutional.conv2d import Convolution2D as Convolution2D
-from strata.layers.convolutional.conv3d import Conv3D as Conv3D
-from strata.layers.convolutional.conv3d import Convolution3D as Convolution3D
-from strata.layers.convolutional.conv1d_transpose import Conv1DTranspose as Conv1DTranspose
-from strata.layers.convolutional.conv1d_transpose import Convolution1DTranspose as Convolution1DTranspose
-from strata.layers.convolutional.conv2d_transpose import Conv2DTranspose as Conv2DTranspose
-from strata.layers.convolutional.conv2d_transpose import Convolution2DTranspose as Convolution2DTranspose
-from strata.layers.convolutional.conv3d_transpose import Conv3DTranspose as Conv3DTranspose
-from strata.layers.convolutional.conv3d_transpose import Convolution3DTranspose as Convolution3DTranspose
-from strata.layers.convolutional.depthwise_conv1d import DepthwiseConv1D as DepthwiseConv1D
-from strata.layers.convolutional.depthwise_conv2d import DepthwiseConv2D as DepthwiseConv2D
-from strata.layers.convolutional.separable_conv1d import SeparableConv1D as SeparableConv1D
-from strata.layers.convolutional.separable_conv1d import SeparableConvolution1D as SeparableConvolution1D
-from strata.layers.convolutional.separable_conv2d import SeparableConv2D as SeparableConv2D
-from strata.layers.convolutional.separable_conv2d import SeparableConvolution2D as SeparableConvolution2D
-# Recurrent layer family (layers/rnn): cells, RNN, SimpleRNN/LSTM/GRU, Bidirectional, TimeDistributed.
-from strata.layers.rnn.simple_rnn_cell import SimpleRNNCell as SimpleRNNCell
-from strata.layers.rnn.lstm_cell import LSTMCell as LSTMCell
-from strata.layers.rnn.gru_cell import GRUCell as GRUCell
-from strata.layers.rnn.stacked_rnn_cells import StackedRNNCells as StackedRNNCells
-from strata.layers.rnn.rnn import RNN as RNN
-from strata.layers.rnn.simple_rnn import SimpleRNN as SimpleRNN
-from strata.layers.rnn.lstm import LSTM as LSTM
-from strata.layers.rnn.gru import GRU as GRU
-from strata.layers.rnn.bidirectional import Bidirectional as Bidirectional
-from strata.layers.rnn.time_distributed import TimeDistributed as TimeDistributed
-from strata.layers.rnn.conv_lstm import ConvLSTM1D as ConvLSTM1D
-from strata.layers.rnn.conv_lstm import ConvLSTM2D as ConvLSTM2D
-# -- text and lookup preprocessing (TextVectorization family) and image augmentation: loaded on
-# first use (issue 16 §5, `import strata` under a second); `dir(strata.layers)` still lists them.
-from strata.core.lazy import lazy_attributes  # noqa: E402
+from strata.core.lazy import lazy_attributes
 
 __getattr__, __dir__ = lazy_attributes(__name__, {
+    # layers/core
+    "Activation": "strata.layers.core.activation:Activation",
+    "Dense": "strata.layers.core.dense:Dense",
+    "Identity": "strata.layers.core.identity:Identity",
+    "Lambda": "strata.layers.core.lambda_layer:Lambda",
+    "Embedding": "strata.layers.core.embedding:Embedding",
+    "Masking": "strata.layers.core.masking_layer:Masking",
+    # layers/regularization
+    "Dropout": "strata.layers.regularization.dropout:Dropout",
+    "ActivityRegularization": "strata.layers.regularization.activity_regularization:ActivityRegularization",
+    "AlphaDropout": "strata.layers.regularization.alpha_dropout:AlphaDropout",
+    "GaussianDropout": "strata.layers.regularization.gaussian_dropout:GaussianDropout",
+    "GaussianNoise": "strata.layers.regularization.gaussian_noise:GaussianNoise",
+    "SpatialDropout1D": "strata.layers.regularization.spatial_dropout:SpatialDropout1D",
+    "SpatialDropout2D": "strata.layers.regularization.spatial_dropout:SpatialDropout2D",
+    "SpatialDropout3D": "strata.layers.regularization.spatial_dropout:SpatialDropout3D",
+    # layers/reshaping
+    "Flatten": "strata.layers.reshaping.flatten:Flatten",
+    "Permute": "strata.layers.reshaping.permute:Permute",
+    "RepeatVector": "strata.layers.reshaping.repeat_vector:RepeatVector",
+    "Reshape": "strata.layers.reshaping.reshape:Reshape",
+    "ZeroPadding1D": "strata.layers.reshaping.zero_padding1d:ZeroPadding1D",
+    "ZeroPadding2D": "strata.layers.reshaping.zero_padding2d:ZeroPadding2D",
+    "ZeroPadding3D": "strata.layers.reshaping.zero_padding3d:ZeroPadding3D",
+    "Cropping1D": "strata.layers.reshaping.cropping1d:Cropping1D",
+    "Cropping2D": "strata.layers.reshaping.cropping2d:Cropping2D",
+    "Cropping3D": "strata.layers.reshaping.cropping3d:Cropping3D",
+    "UpSampling1D": "strata.layers.reshaping.up_sampling1d:UpSampling1D",
+    "UpSampling2D": "strata.layers.reshaping.up_sampling2d:UpSampling2D",
+    "UpSampling3D": "strata.layers.reshaping.up_sampling3d:UpSampling3D",
+    # layers/merging
+    "Add": "strata.layers.merging.add:Add",
+    "add": "strata.layers.merging.add:add",
+    "Average": "strata.layers.merging.average:Average",
+    "average": "strata.layers.merging.average:average",
+    "Concatenate": "strata.layers.merging.concatenate:Concatenate",
+    "concatenate": "strata.layers.merging.concatenate:concatenate",
+    "Dot": "strata.layers.merging.dot:Dot",
+    "dot": "strata.layers.merging.dot:dot",
+    "Maximum": "strata.layers.merging.maximum:Maximum",
+    "maximum": "strata.layers.merging.maximum:maximum",
+    "Minimum": "strata.layers.merging.minimum:Minimum",
+    "minimum": "strata.layers.merging.minimum:minimum",
+    "Multiply": "strata.layers.merging.multiply:Multiply",
+    "multiply": "strata.layers.merging.multiply:multiply",
+    "Subtract": "strata.layers.merging.subtract:Subtract",
+    "subtract": "strata.layers.merging.subtract:subtract",
+    # layers/preprocessing
+    "Normalization": "strata.layers.preprocessing.normalization:Normalization",
+    "Rescaling": "strata.layers.preprocessing.rescaling:Rescaling",
     "IntegerLookup": "strata.layers.preprocessing.integer_lookup:IntegerLookup",
     "StringLookup": "strata.layers.preprocessing.string_lookup:StringLookup",
     "TextVectorization": "strata.layers.preprocessing.text_vectorization:TextVectorization",
     "Hashing": "strata.layers.preprocessing.hashing:Hashing",
     "CategoryEncoding": "strata.layers.preprocessing.category_encoding:CategoryEncoding",
     "Discretization": "strata.layers.preprocessing.discretization:Discretization",
-    # image augmentation and resizing
     "CenterCrop": "strata.layers.preprocessing.center_crop:CenterCrop",
     "RandomBrightness": "strata.layers.preprocessing.random_brightness:RandomBrightness",
     "RandomContrast": "strata.layers.preprocessing.random_contrast:RandomContrast",
@@ -134,4 +77,73 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     "RandomTranslation": "strata.layers.preprocessing.random_translation:RandomTranslation",
     "RandomZoom": "strata.layers.preprocessing.random_zoom:RandomZoom",
     "Resizing": "strata.layers.preprocessing.resizing:Resizing",
+    # layers/normalization
+    "BatchNormalization": "strata.layers.normalization.batch_normalization:BatchNormalization",
+    "GroupNormalization": "strata.layers.normalization.group_normalization:GroupNormalization",
+    "LayerNormalization": "strata.layers.normalization.layer_normalization:LayerNormalization",
+    "RMSNormalization": "strata.layers.normalization.rms_normalization:RMSNormalization",
+    "UnitNormalization": "strata.layers.normalization.unit_normalization:UnitNormalization",
+    # layers/pooling
+    "MaxPooling1D": "strata.layers.pooling.max_pooling1d:MaxPooling1D",
+    "MaxPool1D": "strata.layers.pooling.max_pooling1d:MaxPool1D",
+    "MaxPooling2D": "strata.layers.pooling.max_pooling2d:MaxPooling2D",
+    "MaxPool2D": "strata.layers.pooling.max_pooling2d:MaxPool2D",
+    "MaxPooling3D": "strata.layers.pooling.max_pooling3d:MaxPooling3D",
+    "MaxPool3D": "strata.layers.pooling.max_pooling3d:MaxPool3D",
+    "AveragePooling1D": "strata.layers.pooling.average_pooling1d:AveragePooling1D",
+    "AvgPool1D": "strata.layers.pooling.average_pooling1d:AvgPool1D",
+    "AveragePooling2D": "strata.layers.pooling.average_pooling2d:AveragePooling2D",
+    "AvgPool2D": "strata.layers.pooling.average_pooling2d:AvgPool2D",
+    "AveragePooling3D": "strata.layers.pooling.average_pooling3d:AveragePooling3D",
+    "AvgPool3D": "strata.layers.pooling.average_pooling3d:AvgPool3D",
+    "GlobalMaxPooling1D": "strata.layers.pooling.global_max_pooling1d:GlobalMaxPooling1D",
+    "GlobalMaxPool1D": "strata.layers.pooling.global_max_pooling1d:GlobalMaxPool1D",
+    "GlobalMaxPooling2D": "strata.layers.pooling.global_max_pooling2d:GlobalMaxPooling2D",
+    "GlobalMaxPool2D": "strata.layers.pooling.global_max_pooling2d:GlobalMaxPool2D",
+    "GlobalMaxPooling3D": "strata.layers.pooling.global_max_pooling3d:GlobalMaxPooling3D",
+    "GlobalMaxPool3D": "strata.layers.pooling.global_max_pooling3d:GlobalMaxPool3D",
+    "GlobalAveragePooling1D": "strata.layers.pooling.global_average_pooling1d:GlobalAveragePooling1D",
+    "GlobalAvgPool1D": "strata.layers.pooling.global_average_pooling1d:GlobalAvgPool1D",
+    "GlobalAveragePooling2D": "strata.layers.pooling.global_average_pooling2d:GlobalAveragePooling2D",
+    "GlobalAvgPool2D": "strata.layers.pooling.global_average_pooling2d:GlobalAvgPool2D",
+    "GlobalAveragePooling3D": "strata.layers.pooling.global_average_pooling3d:GlobalAveragePooling3D",
+    "GlobalAvgPool3D": "strata.layers.pooling.global_average_pooling3d:GlobalAvgPool3D",
+    # layers/activations
+    "ReLU": "strata.layers.activations.relu:ReLU",
+    "LeakyReLU": "strata.layers.activations.leaky_relu:LeakyReLU",
+    "PReLU": "strata.layers.activations.prelu:PReLU",
+    "ELU": "strata.layers.activations.elu:ELU",
+    "Softmax": "strata.layers.activations.softmax:Softmax",
+    # layers/convolutional
+    "Conv1D": "strata.layers.convolutional.conv1d:Conv1D",
+    "Convolution1D": "strata.layers.convolutional.conv1d:Convolution1D",
+    "Conv2D": "strata.layers.convolutional.conv2d:Conv2D",
+    "Convolution2D": "strata.layers.convolutional.conv2d:Convolution2D",
+    "Conv3D": "strata.layers.convolutional.conv3d:Conv3D",
+    "Convolution3D": "strata.layers.convolutional.conv3d:Convolution3D",
+    "Conv1DTranspose": "strata.layers.convolutional.conv1d_transpose:Conv1DTranspose",
+    "Convolution1DTranspose": "strata.layers.convolutional.conv1d_transpose:Convolution1DTranspose",
+    "Conv2DTranspose": "strata.layers.convolutional.conv2d_transpose:Conv2DTranspose",
+    "Convolution2DTranspose": "strata.layers.convolutional.conv2d_transpose:Convolution2DTranspose",
+    "Conv3DTranspose": "strata.layers.convolutional.conv3d_transpose:Conv3DTranspose",
+    "Convolution3DTranspose": "strata.layers.convolutional.conv3d_transpose:Convolution3DTranspose",
+    "DepthwiseConv1D": "strata.layers.convolutional.depthwise_conv1d:DepthwiseConv1D",
+    "DepthwiseConv2D": "strata.layers.convolutional.depthwise_conv2d:DepthwiseConv2D",
+    "SeparableConv1D": "strata.layers.convolutional.separable_conv1d:SeparableConv1D",
+    "SeparableConvolution1D": "strata.layers.convolutional.separable_conv1d:SeparableConvolution1D",
+    "SeparableConv2D": "strata.layers.convolutional.separable_conv2d:SeparableConv2D",
+    "SeparableConvolution2D": "strata.layers.convolutional.separable_conv2d:SeparableConvolution2D",
+    # layers/rnn
+    "SimpleRNNCell": "strata.layers.rnn.simple_rnn_cell:SimpleRNNCell",
+    "LSTMCell": "strata.layers.rnn.lstm_cell:LSTMCell",
+    "GRUCell": "strata.layers.rnn.gru_cell:GRUCell",
+    "StackedRNNCells": "strata.layers.rnn.stacked_rnn_cells:StackedRNNCells",
+    "RNN": "strata.layers.rnn.rnn:RNN",
+    "SimpleRNN": "strata.layers.rnn.simple_rnn:SimpleRNN",
+    "LSTM": "strata.layers.rnn.lstm:LSTM",
+    "GRU": "strata.layers.rnn.gru:GRU",
+    "Bidirectional": "strata.layers.rnn.bidirectional:Bidirectional",
+    "TimeDistributed": "strata.layers.rnn.time_distributed:TimeDistributed",
+    "ConvLSTM1D": "strata.layers.rnn.conv_lstm:ConvLSTM1D",
+    "ConvLSTM2D": "strata.layers.rnn.conv_lstm:ConvLSTM2D",
 })
