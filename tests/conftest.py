@@ -7,6 +7,7 @@
 * Dataset loaders read the shared offline copies through ``STRATA_DATASETS_DIR``; compiled-program
   caches live in ``tests/.strata_home`` (``STRATA_HOME``), apart from the user's own.
 * Each test starts with a fresh session: auto-name counters reset and the root seed restored.
+* XLA compiles at LLVM optimization level 0 (``compile_level.py`` says why and when not).
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ import pathlib
 os.environ.setdefault("KERAS_BACKEND", "jax")
 os.environ.setdefault("KERAS_HOME", str(pathlib.Path(__file__).parent / ".keras_home"))
 os.environ.setdefault("STRATA_HOME", str(pathlib.Path(__file__).parent / ".strata_home"))
+
+import compile_level  # noqa: E402  (before JAX starts its backend)
+
+compile_level.apply()
 
 _SHARED = pathlib.Path(__file__).resolve().parents[2] / "shared" / "datasets"
 if _SHARED.is_dir():
