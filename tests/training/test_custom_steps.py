@@ -242,3 +242,51 @@ def test_custom_jit_loop_gives_keras_weights(keras):
     for kw, sw in zip(km.get_weights(), sm.get_weights()):
         np.testing.assert_allclose(sw, kw, rtol=1e-4, atol=1e-6)
     np.testing.assert_allclose(sm.predict(x[:5], verbose=0), km.predict(x[:5], verbose=0), rtol=1e-4, atol=1e-6)
+
+
+def _dropout_model(lib):
+    inputs = lib.Input(shape=(4,))
+    hidden = lib.layers.Dropout(0.5)(lib.layers.Dense(16, activation="relu")(inputs))
+    return lib.Model(inputs, lib.layers.Dense(1)(hidden))
+
+
+def test_seed_states_are_non_trainable_variables_as_in_keras(keras):
+    """Keras 3 lists each random layer's ``seed_generator_state`` in ``variables`` and
+    ``non_trainable_variables`` (so a custom loop threads it), never in ``weights``."""
+    km, sm = _dropout_model(keras), _dropout_model(strata)
+    for attribute in ("weights", "non_trainable_weights", "variables", "non_trainable_variables"):
+        assert ([(tuple(v.shape), str(v.dtype)) for v in getattr(sm, attribute)]
+                == [(tuple(v.shape), str(v.dtype)) for v in getattr(km, attribute)]), attribute
+    assert sm.non_trainable_variables[0].name == km.non_trainable_variables[0].name == "seed_generator_state"
+    assert sm.count_params() == km.count_params()
+
+
+def test_custom_jit_loop_with_dropout_draws_new_masks_and_trains_as_fit():
+    """The loop threads the seed state: every step gets a new mask, and the same masks as ``fit``'s
+    steps for the same seed, so the weights equal those of ``fit(shuffle=False)`` exactly."""
+    x, y = _data(64)
+
+    def build():
+        strata.utils.set_random_seed(5)
+        model = _dropout_model(strata)
+        model.compile(optimizer=strata.optimizers.Adam(learning_rate=0.01), loss="mse", metrics=["mae"])
+        return model
+
+    fitted = build()
+    fitted.fit(x, y, batch_size=16, epochs=1, shuffle=False, verbose=0)
+    looped = build()
+    losses, _ = _custom_loop(strata, looped, x, y, steps=4)
+    for fw, lw in zip(fitted.get_weights(), looped.get_weights()):
+        np.testing.assert_array_equal(lw, fw)
+    state = looped.non_trainable_variables[0].numpy()
+    assert state[1] == 4  # advanced once per step
+
+    # The masks really differ between steps: one batch twice gives two different losses.
+    strata.utils.set_random_seed(5)
+    model = _dropout_model(strata)
+    tv = [v.value for v in model.trainable_variables]
+    ntv = [v.value for v in model.non_trainable_variables]
+    call = jax.jit(lambda tv, ntv: model.stateless_call(tv, ntv, x[:16], training=True))
+    first, ntv = call(tv, ntv)
+    second, ntv = call(tv, ntv)
+    assert not np.array_equal(np.asarray(first), np.asarray(second))

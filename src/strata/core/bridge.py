@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from strata.core.random import state_random
 from strata.core.scope import StatelessScope
 from strata.core.variable import Variable
 
@@ -54,7 +55,7 @@ def stateless_call(layer: Any, trainable_values: list[Any], non_trainable_values
             f"{len(non_trainable_values)}."
         )
     mapping = list(zip(trainable, trainable_values)) + list(zip(non_trainable, non_trainable_values))
-    with StatelessScope(mapping) as scope, collect_losses() as losses:
+    with StatelessScope(mapping) as scope, collect_losses() as losses, state_random():
         outputs = layer(*args, **kwargs)
         if return_losses:
             for variable in layer.weights:

@@ -11,6 +11,12 @@ wall clock, Python's hash order or thread timing:
   ``fold_in(fold_in(key(seed), step), k)``, where ``step`` is the model's training-step counter
   (part of the training state) and ``k`` numbers the draws within the step.  Resuming training
   therefore only needs the step counter, and no key state has to be threaded through the step.
+* Outside ``fit`` (a hand-written ``jax.jit`` loop around ``model.stateless_call``, Keras 3's custom
+  training loop), there is no step counter: each generator keeps Keras's ``seed_generator_state``
+  variable, ``[seed, calls]``, among the model's ``non_trainable_variables``.  A stateless call
+  draws with ``calls`` in place of ``step`` and returns the state advanced by one, so the loop that
+  threads the non-trainable values gets a new mask every step, and the same masks as ``fit``'s
+  steps ``0, 1, 2, ...`` for the same seed.
 
 Inside a step the hash behind those keys, and behind ``Dropout``'s masks (:func:`bernoulli`), is
 Threefry-2x32 written out round by round (:func:`threefry2x32`).  It gives bit for bit the values of
@@ -148,12 +154,13 @@ def bernoulli(key: Any, p: float, shape: tuple[int, ...]) -> Any:
 
 
 class _StepRandom:
-    """Key material for draws inside one traced step."""
+    """Key material for draws inside one traced step (``step=None``: each generator's own state)."""
 
     def __init__(self, step: Any, seeds: dict[int, Any]) -> None:
         self.step = step
         self.seeds = seeds
         self.draws = 0
+        self.calls: dict[int, Any] = {}  # id(generator) -> its call count read at its first draw
 
 
 _step_random: contextvars.ContextVar[_StepRandom | None] = contextvars.ContextVar(
@@ -175,20 +182,44 @@ def step_random(step: Any, seeds: dict[int, Any] | None = None) -> Iterator[None
         _step_random.reset(token)
 
 
+@contextlib.contextmanager
+def state_random() -> Iterator[None]:
+    """Within the block, generators draw from their own ``seed_generator_state`` (a stateless call
+    outside ``fit``); inside an enclosing :func:`step_random` block this changes nothing."""
+    if _step_random.get() is not None:
+        yield
+        return
+    token = _step_random.set(_StepRandom(None, {}))
+    try:
+        yield
+    finally:
+        _step_random.reset(token)
+
+
 class SeedGenerator:
     """A source of JAX PRNG keys owned by a layer (Keras's ``keras.random.SeedGenerator``).
+
+    Its ``state`` variable (``seed_generator_state``, ``uint32[2]`` = ``[seed, calls]``, as in Keras)
+    is listed in the owning layer's ``variables`` and ``non_trainable_variables`` but not in its
+    ``weights``, and is never saved.
 
     Args:
         seed: an int for a fixed stream; ``None`` takes a seed from the root stream.
     """
 
     def __init__(self, seed: int | None = None) -> None:
+        from strata.core import naming
+        from strata.core.variable import Variable
+
         if seed is not None and not isinstance(seed, (int, np.integer)):
             raise TypeError(
                 f"`seed` must be an int or None. Received: seed={seed!r} (of type {type(seed).__name__})"
             )
         self.seed = next_seed() if seed is None else int(seed)
         self._eager_draws = 0
+        with naming.name_scope(naming.auto_name("seed_generator")):
+            self.state = Variable(np.array([self.seed & 0xFFFFFFFF, 0], np.uint32), trainable=False,
+                                  autocast=False, name="seed_generator_state")
 
     def next(self) -> Any:
         """Return a new ``jax.random`` key (raw ``uint32[2]``)."""
@@ -196,12 +227,19 @@ class SeedGenerator:
 
         context = _step_random.get()
         base = jax.random.PRNGKey(self.seed if context is None else context.seeds.get(id(self), self.seed))
-        if context is not None:
-            index = context.draws
-            context.draws += 1
+        if context is None:
+            self._eager_draws += 1
+            return jax.random.fold_in(base, 0x7FFFFFFF - self._eager_draws)
+        index = context.draws
+        context.draws += 1
+        if context.step is not None:
             return fold_in(fold_in(base, context.step), index)
-        self._eager_draws += 1
-        return jax.random.fold_in(base, 0x7FFFFFFF - self._eager_draws)
+        calls = context.calls.get(id(self))
+        if calls is None:  # the first draw of this call: read the count, store it advanced by one
+            state = self.state.value
+            calls = context.calls[id(self)] = state[1]
+            self.state.assign(state + np.array([0, 1], np.uint32))
+        return fold_in(fold_in(base, calls), index)
 
     def get_config(self) -> dict:
         return {"seed": self.seed}

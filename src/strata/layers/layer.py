@@ -26,6 +26,7 @@ import numpy as np
 from strata.core import batch_rows, host_side, masking, naming
 from strata.core.keras_tensor import KerasTensor
 from strata.core.node import Node, first_call_tensors, flatten_keras_tensors
+from strata.core.random import SeedGenerator
 from strata.core.variable import Variable, set_autocast_dtype, standardize_dtype
 from strata.layers import layer_config, tracking
 from strata.layers.layer_dtype import DtypePolicyMixin
@@ -244,7 +245,16 @@ class Layer(DtypePolicyMixin, StatelessCallMixin):
 
     @property
     def variables(self) -> list[Variable]:
-        return self.weights
+        """All state: like ``weights``, plus the ``seed_generator_state`` of each random layer (Keras's
+        order: own weights, own seed states, then sublayers'), which ``stateless_call`` threads."""
+        result = list(self._trainable_variables) + list(self._non_trainable_variables)
+        result += [value.state for value in vars(self).values() if isinstance(value, SeedGenerator)]
+        for layer in self._layers:
+            result.extend(layer.variables)
+        unique: dict[int, Variable] = {}
+        for v in result:
+            unique.setdefault(id(v), v)
+        return list(unique.values())
 
     @property
     def trainable_weights(self) -> list[Variable]:
@@ -257,7 +267,13 @@ class Layer(DtypePolicyMixin, StatelessCallMixin):
         return [v for v in self.weights if not v.trainable]
 
     trainable_variables = trainable_weights
-    non_trainable_variables = non_trainable_weights
+
+    @property
+    def non_trainable_variables(self) -> list[Variable]:
+        """``non_trainable_weights`` plus the seed states (``variables`` order), as Keras 3."""
+        if not self._trainable:
+            return self.variables
+        return [v for v in self.variables if not v.trainable]
 
     def get_weights(self) -> list[np.ndarray]:
         """The weights' values as NumPy arrays, in ``weights`` order."""

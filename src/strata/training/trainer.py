@@ -122,7 +122,7 @@ class Trainer(StepAPI):
             return self.trainable_variables, self.non_trainable_variables
         trainable = list(optimizer._trainable_variables)
         ids = {id(v) for v in trainable}
-        return trainable, [v for v in self.weights if id(v) not in ids]
+        return trainable, [v for v in self.variables if id(v) not in ids]
 
     def _assert_compiled(self, method: str) -> None:
         if not self.compiled:
