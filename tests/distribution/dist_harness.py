@@ -13,16 +13,17 @@ import textwrap
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
-def device_env(devices: int) -> dict:
-    env = dict(os.environ, XLA_FLAGS=f"--xla_force_host_platform_device_count={devices}", JAX_PLATFORMS="cpu",
-               PYTHONPATH=str(ROOT / "src"))
-    return env
+def device_env(devices: int, xla_flags: str = "") -> dict:
+    """The environment of a subprocess with ``devices`` virtual CPU devices (and the suite's other
+    XLA flags, e.g. its optimization level: compile_level.py)."""
+    flags = f"{os.environ.get('XLA_FLAGS', '')} --xla_force_host_platform_device_count={devices} {xla_flags}"
+    return dict(os.environ, XLA_FLAGS=flags.strip(), JAX_PLATFORMS="cpu", PYTHONPATH=str(ROOT / "src"))
 
 
-def run_script(code: str, devices: int = 4, timeout: float = 240, args: tuple = ()) -> dict:
+def run_script(code: str, devices: int = 4, timeout: float = 240, args: tuple = (), xla_flags: str = "") -> dict:
     """Run ``code`` with ``devices`` virtual CPU devices; return the JSON it printed last."""
     done = subprocess.run([sys.executable, "-c", textwrap.dedent(code), *map(str, args)], capture_output=True,
-                          text=True, timeout=timeout, env=device_env(devices), cwd=ROOT)
+                          text=True, timeout=timeout, env=device_env(devices, xla_flags), cwd=ROOT)
     assert done.returncode == 0, done.stderr[-4000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 

@@ -156,3 +156,32 @@ def test_model_checkpoint_and_backup_and_restore_work_under_the_distribution(rep
     assert report["checkpoint_gap"] == 0.0
     assert report["resumed_epochs"] == [0, 1, 2, 3]
     np.testing.assert_allclose(report["resumed_loss"], report["uninterrupted_loss"], rtol=1e-5)
+
+
+_ONE_COLLECTIVE = """
+import glob, json, sys
+import numpy as np
+import strata as keras
+from strata import layers
+
+keras.distribution.set_distribution(keras.distribution.DataParallel())
+rng = np.random.RandomState(0)
+x, y = rng.rand(80, 6).astype("float32"), rng.randint(0, 3, 80)
+model = keras.Sequential([layers.Input((6,)), layers.Dense(8, activation="relu"), layers.Dropout(0.2),
+                          layers.Dense(3, activation="softmax")])
+model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+model.fit(x, y, epochs=2, batch_size=16, verbose=0)  # 5 batches, the last one padded
+counts = []
+for path in glob.glob(sys.argv[1] + "/*after_optimizations.txt"):
+    text = open(path).read()
+    if "while(" in text:  # the fused training epochs
+        counts.append(text.count(" all-reduce("))
+print(json.dumps(counts))
+"""
+
+
+def test_a_training_step_synchronises_the_devices_once(tmp_path):
+    """One all-reduce per step (the gradients, with the loss and metric sums): the count of real rows
+    that a padded batch's loss divides by is computed on every device, not gathered by a second
+    collective that the backward pass would wait for (bench/distribution_workload.py)."""
+    assert run_script(_ONE_COLLECTIVE, devices=2, args=(tmp_path,), xla_flags=f"--xla_dump_to={tmp_path}") == [1]

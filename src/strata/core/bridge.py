@@ -123,6 +123,18 @@ def constrain_batch(tree: Any) -> Any:
     return placement.constrain_batch(dist, tree)
 
 
+def constrain_whole(tree: Any) -> Any:
+    """Inside a program: ``tree`` whole on every device (unchanged without a distribution)."""
+    dist = active_distribution()
+    if dist is None:
+        return tree
+    import jax
+
+    from strata.distribution import placement
+
+    return jax.lax.with_sharding_constraint(tree, placement.replicated(dist))
+
+
 def check_batch_size(batch_size: int) -> None:
     """Under a distribution, ``batch_size`` must split evenly over its batch axis."""
     dist = active_distribution()

@@ -13,6 +13,7 @@ import jax
 import jax.numpy as jnp
 
 from strata import losses as losses_module
+from strata.core import bridge
 
 def _as_loss_object(identifier: Any) -> Any:
     if identifier is None:
@@ -83,7 +84,9 @@ class CompileLoss:
         ``mask`` is the ``(B,)`` 0/1 row mask of the padded batch; ``sample_weight`` is ``None`` or a
         per-row weight array.
         """
-        keep = mask > 0
+        # Whole on every device under a distribution: the count of real rows is then local, not an
+        # all-reduce in the forward pass that the backward waits for (a second rendezvous per step).
+        keep = bridge.constrain_whole(mask > 0)
         per_output = []
         total = jnp.zeros((), jnp.float32)
         for obj, w, truth, pred in zip(self.objects, self.weights, y_true, y_pred):
