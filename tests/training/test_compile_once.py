@@ -45,7 +45,7 @@ def test_fifty_identical_models_trace_the_training_program_once(no_disk_cache):
 
 def test_program_cache_stays_bounded():
     x = np.zeros((8, 3), "float32")
-    for units in range(1, 40):
+    for units in range(1, programs._CACHE_SIZE + 5):  # more architectures than the cache keeps
         model = Sequential([Dense(units, input_dim=3), Dense(1)])
         model.compile(loss="mse", optimizer="sgd")
         model.fit(x, np.zeros(8), verbose=0)
