@@ -235,22 +235,20 @@ class Layer(DtypePolicyMixin, StatelessCallMixin):
     @property
     def weights(self) -> list[Variable]:
         """All weights: own trainable then own non-trainable (creation order), then sublayers'."""
-        result = list(self._trainable_variables) + list(self._non_trainable_variables)
-        for layer in self._layers:
-            result.extend(layer.weights)
-        unique: dict[int, Variable] = {}
-        for v in result:
-            unique.setdefault(id(v), v)
-        return list(unique.values())
+        return self._gather_variables(with_seed_states=False)
 
     @property
     def variables(self) -> list[Variable]:
         """All state: like ``weights``, plus the ``seed_generator_state`` of each random layer (Keras's
         order: own weights, own seed states, then sublayers'), which ``stateless_call`` threads."""
+        return self._gather_variables(with_seed_states=True)
+
+    def _gather_variables(self, with_seed_states: bool) -> list[Variable]:
         result = list(self._trainable_variables) + list(self._non_trainable_variables)
-        result += [value.state for value in vars(self).values() if isinstance(value, SeedGenerator)]
+        if with_seed_states:
+            result += [value.state for value in vars(self).values() if isinstance(value, SeedGenerator)]
         for layer in self._layers:
-            result.extend(layer.variables)
+            result.extend(layer._gather_variables(with_seed_states))
         unique: dict[int, Variable] = {}
         for v in result:
             unique.setdefault(id(v), v)
