@@ -138,8 +138,10 @@ def test_fit_with_a_partial_last_batch_matches_keras(keras, streamed):
     kwargs = {} if streamed else {"batch_size": 4}
     history = ours.fit(*data if not streamed else (data,), epochs=1, shuffle=False, verbose=0, **kwargs).history
     expected = theirs.fit(x, y, batch_size=4, epochs=1, shuffle=False, verbose=0).history
+    # Five SGD steps through the batch variance: float32 round-off of differently fused programs
+    # reaches a few 1e-6 on weights of magnitude ~1.6 (4.6e-6 measured at XLA's level 0).
     for a, b in zip(ours.get_weights(), theirs.get_weights()):
-        np.testing.assert_allclose(a, b, atol=ATOL)
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=ATOL)
     np.testing.assert_allclose(history["loss"], expected["loss"], rtol=1e-6)
 
 
