@@ -82,7 +82,10 @@ def project_in_loop(cell: Any) -> bool:
     return not any(isinstance(c, ConvLSTMCell) for c in cells)
 
 
-_FULL_UNROLL_STEPS = 8  # scans of at most this many steps are unrolled by XLA (faster compile and run)
+# Scans of at most this many steps are unrolled by XLA (faster compile and run).  Longer ones loop one
+# step per iteration: partial unrolling was measured slower on XLA:CPU (LSTM(64) x 100 steps, batch
+# 64: epoch 0.63 s rolled, 0.66 s unrolled by 2, 1.1-1.3 s by 4, 1.9 s by 10).
+_FULL_UNROLL_STEPS = 8
 
 
 def _previous_output(states: list) -> Any:
