@@ -7,7 +7,7 @@ import pytest
 
 MODULES = ["strata.training.row_order", "strata.core.host_buffers", "strata.core.random",
            "strata.utils.epoch_order", "strata.layers.convolutional.patch_convolution",
-           "strata.layers.layer_dtype", "strata.layers.layer_stateless"]
+           "strata.layers.layer_dtype", "strata.layers.layer_stateless", "strata.layers.layer_variables"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -10,6 +10,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from conv_reference import xla_conv
 from jax import lax
 
 import strata
@@ -18,13 +19,6 @@ from strata.layers.pooling import tiled_pooling
 from strata.training.programs import get_programs
 
 RNG = np.random.default_rng(0)
-
-
-def _xla_conv(x, k, strides, padding, dilation):
-    rank = k.ndim - 2
-    pad = [(d * (kk - 1), 0) for kk, d in zip(k.shape[:rank], dilation)] if padding == "causal" else padding.upper()
-    return lax.conv_general_dilated(x, k, strides, pad, rhs_dilation=dilation,
-                                    dimension_numbers=conv_kernels.dimension_numbers(rank, "channels_last"))
 
 
 @pytest.mark.parametrize("shape, kernel, strides, padding, dilation", [
@@ -46,11 +40,11 @@ def test_patch_matrix_convolution_equals_xla_with_gradients(shape, kernel, strid
         return conv_kernels.convolve(x, k, strides=strides, padding=padding, dilation=dilation,
                                      data_format="channels_last")
 
-    expected = _xla_conv(x, k, strides, padding, dilation)
+    expected = xla_conv(x, k, strides, padding, dilation)
     np.testing.assert_allclose(ours(x, k), expected, atol=1e-5, rtol=1e-5)
     probe = RNG.standard_normal(expected.shape).astype("float32")
     grads = jax.grad(lambda x, k: jnp.sum(ours(x, k) * probe), argnums=(0, 1))(x, k)
-    reference = jax.grad(lambda x, k: jnp.sum(_xla_conv(x, k, strides, padding, dilation) * probe),
+    reference = jax.grad(lambda x, k: jnp.sum(xla_conv(x, k, strides, padding, dilation) * probe),
                          argnums=(0, 1))(x, k)
     for a, b in zip(grads, reference):
         np.testing.assert_allclose(a, b, atol=1e-4, rtol=1e-5)

@@ -9,19 +9,12 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from jax import lax
+from conv_reference import xla_conv
 
 from strata.layers.convolutional import conv_kernels, patch_convolution
 from strata.layers.convolutional.patch_convolution import BlockPlan, plan_blocks
 
 RNG = np.random.default_rng(1)
-
-
-def _xla_conv(x, k, strides, padding, dilation):
-    rank = k.ndim - 2
-    pad = [(d * (kk - 1), 0) for kk, d in zip(k.shape[:rank], dilation)] if padding == "causal" else padding.upper()
-    return lax.conv_general_dilated(x, k, strides, pad, rhs_dilation=dilation,
-                                    dimension_numbers=conv_kernels.dimension_numbers(rank, "channels_last"))
 
 
 @pytest.fixture
@@ -54,12 +47,12 @@ def test_blocked_convolution_equals_xla_with_gradients(small_blocks, shape, kern
         return conv_kernels.convolve(x, k, strides=strides, padding=padding, dilation=dilation,
                                      data_format="channels_last")
 
-    expected = _xla_conv(x, k, strides, padding, dilation)
+    expected = xla_conv(x, k, strides, padding, dilation)
     assert "while" in jax.jit(ours).lower(x, k).as_text()  # really the blocked loop
     np.testing.assert_allclose(ours(x, k), expected, atol=1e-5, rtol=1e-5)
     probe = RNG.standard_normal(expected.shape).astype("float32")
     grads = jax.jit(jax.grad(lambda x, k: jnp.sum(ours(x, k) * probe), argnums=(0, 1)))(x, k)
-    reference = jax.grad(lambda x, k: jnp.sum(_xla_conv(x, k, strides, padding, dilation) * probe),
+    reference = jax.grad(lambda x, k: jnp.sum(xla_conv(x, k, strides, padding, dilation) * probe),
                          argnums=(0, 1))(x, k)
     for a, b in zip(grads, reference):
         np.testing.assert_allclose(a, b, atol=1e-4, rtol=1e-5)
