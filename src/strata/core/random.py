@@ -228,6 +228,8 @@ class SeedGenerator:
         context = _step_random.get()
         base = jax.random.PRNGKey(self.seed if context is None else context.seeds.get(id(self), self.seed))
         if context is None:
+            # A Python count, not the state variable: a call outside any stateless call may be traced
+            # by a user's own jax.jit, where arithmetic on the state would leak a tracer into it.
             self._eager_draws += 1
             return jax.random.fold_in(base, 0x7FFFFFFF - self._eager_draws)
         index = context.draws
