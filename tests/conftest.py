@@ -7,7 +7,12 @@
 * Dataset loaders read the shared offline copies through ``STRATA_DATASETS_DIR``; compiled-program
   caches live in ``tests/.strata_home`` (``STRATA_HOME``), apart from the user's own.
 * Each test starts with a fresh session: auto-name counters reset and the root seed restored.
-* XLA compiles at LLVM optimization level 0 (``compile_level.py`` says why and when not).
+* Processes started from here (xdist workers, tests' subprocesses) ask glibc for huge pages.
+* XLA compiles at LLVM optimization level 0, with its older fusion emitters (``compile_level.py``
+  says why and when not).
+* Tests marked ``last`` are collected at the end, so the two pytest-xdist workers reach them when
+  the rest of the suite is done: the full-MNIST CNN run uses every core, and beside a busy worker
+  it took 110-147 s instead of about 20 s (two processes' XLA thread pools on two cores).
 """
 
 from __future__ import annotations
@@ -16,6 +21,9 @@ import os
 import pathlib
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
+# Huge pages for XLA's per-step buffers (strata/cli/doctor.py says why).  glibc reads this when a
+# process starts, so it reaches the xdist workers and the tests' subprocesses, not this process.
+os.environ.setdefault("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1")
 os.environ.setdefault("KERAS_HOME", str(pathlib.Path(__file__).parent / ".keras_home"))
 os.environ.setdefault("STRATA_HOME", str(pathlib.Path(__file__).parent / ".strata_home"))
 
@@ -31,6 +39,11 @@ import jax  # noqa: E402
 import pytest  # noqa: E402
 
 jax.config.update("jax_numpy_rank_promotion", "raise")
+
+
+def pytest_collection_modifyitems(config, items):
+    # Stable, and the same in every xdist worker, as xdist requires.
+    items.sort(key=lambda item: item.get_closest_marker("last") is not None)
 
 
 @pytest.fixture(autouse=True)
