@@ -25,18 +25,19 @@ reproduces the comparison.
 
 Where the time of a long recurrence goes (``jax.profiler`` on the LSTM(64) x 100 steps, batch 64
 training step): about 60 microseconds per timestep forward and 55 backward under the profiler,
-which adds about a microsecond per operation.  The ``h @
-recurrent_kernel`` product (64x64 by 64x256) takes 17-20 of them forward, and the two backward
-products about 28: one core at 105-125 GFLOP/s.  The rest is some 25 small XLA operations per
-timestep (gate fusions; the residuals JAX's scan differentiation stores, several of them twice),
-each about a microsecond.  XLA:CPU runs a loop body's operations one after another, so the second
-core idles: two independent half-batch recurrences in one loop body took as long as one whole one.
-A ``custom_vjp`` that stores one activation block and the cell state per step, with or without the
-weight gradients moved after the loop, the input projection hoisted, or optimization barriers
-against scalar code (XLA:CPU compiles a fusion that takes ``tanh`` of a per-step slice of the
-scanned input and slices it twice as a scalar loop: 18 microseconds for 64x128 values, 1.4 with one
-slice), measured 0.9-1.0x the CPU time of the plain gradient (2026-12-06).  Keras runs
-the same loop, so the products alone bound any lead on this CPU.
+which adds about a microsecond per operation.  The ``h @ recurrent_kernel`` product (64x64 by
+64x256) takes 17-20 of them forward, and the two backward products about 28: one core at 105-125
+GFLOP/s.  The rest is some 25 small XLA operations per timestep (gate fusions; the residuals JAX's
+scan differentiation stores, several of them twice), each about a microsecond.  XLA:CPU runs a
+loop body's operations one after another, so the second core idles: two independent half-batch
+recurrences in one loop body took as long as one whole one, and so did two half-batch programs
+dispatched together (one device runs its executions in order).  A ``custom_vjp`` that stores one
+activation block and the cell state per step, with or without the weight gradients moved after
+the loop, the input projection hoisted, or optimization barriers against scalar code (XLA:CPU
+compiles a fusion that takes ``tanh`` of a per-step slice of the scanned input and slices it twice
+as a scalar loop: 18 microseconds for 64x128 values, 1.4 with one slice), measured 0.9-1.1x the
+time of the plain gradient (2026-12-06).  Keras runs the same loop, so the products alone bound
+any lead on this CPU.
 """
 
 from __future__ import annotations
