@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import os
 
-_USER_FLAGS = os.environ.get("XLA_FLAGS", "")
-
-
+# The flags the suite was started with.  The first process to apply the suite's flags records them,
+# so pytest-xdist's workers, which inherit the suite's XLA_FLAGS, still know the user's own.
+_RECORD = "STRATA_SUITE_USER_XLA_FLAGS"
+_USER_FLAGS = os.environ.get(_RECORD, os.environ.get("XLA_FLAGS", ""))
 _SUITE_FLAGS = {"--xla_backend_optimization_level": "0", "--xla_cpu_use_fusion_emitters": "false"}
 
 
 def apply() -> None:
     """Set the suite's flags for this process and its subprocesses (those the user set stay)."""
+    os.environ[_RECORD] = _USER_FLAGS
     added = [f"{name}={value}" for name, value in _SUITE_FLAGS.items() if name not in _USER_FLAGS]
     os.environ["XLA_FLAGS"] = " ".join([_USER_FLAGS, *added]).strip()
 

@@ -11,8 +11,8 @@
 * XLA compiles at LLVM optimization level 0, with its older fusion emitters (``compile_level.py``
   says why and when not).
 * Tests marked ``last`` are collected at the end, so the two pytest-xdist workers reach them when
-  the rest of the suite is done: the full-MNIST CNN run uses every core, and beside a busy worker
-  it took 110-147 s instead of about 20 s (two processes' XLA thread pools on two cores).
+  the rest of the suite is done: the full-MNIST CNN run uses every core (20 s alone, 28 s beside
+  a busy worker).
 """
 
 from __future__ import annotations
