@@ -6,8 +6,7 @@ import jax
 import numpy as np
 import pytest
 
-from strata.training import programs
-from strata.training.row_order import shuffled_rows
+from strata.training.row_order import permutation, shuffled_rows
 
 _shuffled = jax.jit(shuffled_rows, static_argnums=1)
 
@@ -49,7 +48,7 @@ def test_no_correlation_between_a_row_and_its_position_or_its_neighbour():
 
 
 def test_epoch_order_is_padded_to_whole_batches():
-    order = np.asarray(programs.permutation(np.int32(3), np.int32(1), 10, 4))
+    order = np.asarray(permutation(np.int32(3), np.int32(1), 10, 4))
     assert order.shape == (12,)
     np.testing.assert_array_equal(np.sort(order[:10]), np.arange(10))
     np.testing.assert_array_equal(order[10:], [0, 0])

@@ -30,6 +30,7 @@ from jax import lax
 
 from strata.core.random import step_random
 from strata.training import programs as base
+from strata.training.row_order import permutation
 from strata.training.step_api import StepAPI
 from strata.training.step_data import pack_x_y_sample_weight
 
@@ -252,7 +253,7 @@ class CustomPrograms:
             def epoch(e: Any, carry: tuple) -> tuple:
                 state, buffer = carry
                 state = dict(state, metrics=[jnp.asarray(v) for v in self.fresh_accumulators()[1]])
-                perm = (base.permutation(key, e, total, batch_size) if shuffle
+                perm = (permutation(key, e, total, batch_size) if shuffle
                         else jnp.arange(total, dtype=jnp.int32))
                 state, logs = self._range(self.train_one, (state, self._template(True)), data, perm, 0, steps,
                                           batch_size)

@@ -24,7 +24,8 @@ from strata.callbacks.callback_list import CallbackList
 from strata.callbacks.progbar_logger import ProgbarLogger
 from strata.core import bridge
 from strata.core.variable import Variable
-from strata.training.programs import EPOCH_BUFFER, epoch_permutation, predict_function
+from strata.training.programs import EPOCH_BUFFER, predict_function
+from strata.training.row_order import epoch_permutation
 from strata.utils import progbar
 
 _PROGRESS_INTERVAL = 0.25

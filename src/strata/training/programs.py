@@ -33,7 +33,7 @@ from strata.core.batch_rows import real_rows
 from strata.core.random import SeedGenerator, step_random
 from strata.training import program_keys
 from strata.training.program_cache import CachedProgram
-from strata.training.row_order import shuffled_rows
+from strata.training.row_order import padded_range, permutation
 
 TRACE_COUNTS: collections.Counter = collections.Counter()
 """How many times each program kind was traced in this process (tests use it)."""
@@ -175,7 +175,7 @@ class Programs:
         def run(acc: dict, params: dict, data: tuple, lo: Any, hi: Any) -> tuple[dict, dict]:
             TRACE_COUNTS["test"] += 1
             total = jax.tree_util.tree_leaves(data[0])[0].shape[0]
-            perm = _padded_range(total, batch_size)
+            perm = padded_range(total, batch_size)
             state = self._loop(self.test_step, dict(params, **acc), data, perm, lo, hi, batch_size)
             acc = {"metrics": state["metrics"], "trackers": state["trackers"]}
             return acc, self.logs(state)
@@ -259,7 +259,7 @@ class Programs:
                 state, buffer = carry
                 trackers, metrics = self.fresh_accumulators()
                 state = dict(state, trackers=trackers, metrics=metrics)
-                perm = permutation(key, e, total, batch_size) if shuffle else _padded_range(total, batch_size)
+                perm = permutation(key, e, total, batch_size) if shuffle else padded_range(total, batch_size)
                 state = self._loop(self.train_step, state, data, perm, 0, steps, batch_size)
                 logs = self.logs(state)
                 row = [logs[name] for name in self.log_names]
@@ -268,7 +268,7 @@ class Programs:
                     trackers, metrics = self.fresh_accumulators()
                     val_state = dict(state, trackers=trackers, metrics=metrics)
                     val_state = self._loop(self.test_step, val_state, val_data,
-                                           _padded_range(val_total, val_batch_size), 0,
+                                           padded_range(val_total, val_batch_size), 0,
                                            -(-val_total // val_batch_size), val_batch_size)
                     val_logs = self.logs(val_state)
                     row += [val_logs[name] for name in self.log_names]
@@ -357,36 +357,6 @@ def steps_in_loops_are_slow(model: Any) -> bool:
     if jax.default_backend() != "cpu":
         return False
     return any(isinstance(layer, ConvLayer) for layer in model._flat_layers())
-
-
-def _padded_range(total: int, batch_size: int) -> Any:
-    steps = -(-total // batch_size)
-    return jnp.minimum(jnp.arange(steps * batch_size, dtype=jnp.int32), total - 1)
-
-
-def permutation(key: Any, epoch: Any, total: int, batch_size: int) -> Any:
-    """The shuffled row order of ``epoch``, padded to whole batches (pure; ``key`` may be a seed)."""
-    steps = -(-total // batch_size)
-    if jnp.ndim(key) == 0:
-        key = jax.random.PRNGKey(key)
-    order = shuffled_rows(jax.random.fold_in(key, epoch), total)
-    pad = steps * batch_size - total
-    if pad:
-        order = jnp.concatenate([order, jnp.zeros((pad,), jnp.int32)])
-    return order
-
-
-_permutation_jit = jax.jit(permutation, static_argnums=(2, 3))
-
-
-def epoch_permutation(key: Any, epoch: int, total: int, batch_size: int, shuffle: bool) -> Any:
-    """The row order for one epoch, computed on the device."""
-    if not shuffle:
-        return _padded_range_jit(total, batch_size)
-    return _permutation_jit(key, np.int32(epoch), total, batch_size)
-
-
-_padded_range_jit = jax.jit(_padded_range, static_argnums=(0, 1))
 
 
 def get_programs(model: Any, compile_loss: Any, compile_metrics: Any, optimizer: Any) -> Programs:

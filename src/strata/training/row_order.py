@@ -14,6 +14,10 @@ of CPU for the same 11,184 rows, dispatch included). Its round function is a key
 murmur3 finaliser); six rounds mix every output position with every bit of the key, which is ample
 for the purpose: an order for stochastic gradient descent, not a cipher.
 
+``fit`` takes each epoch's order from :func:`permutation` (``fold_in(key, epoch)``, padded with row
+0 to whole batches) or, without shuffling, :func:`padded_range`; :func:`epoch_permutation` runs
+either as its own small program, for epochs dispatched one at a time.
+
 Example:
     >>> import jax, numpy as np
     >>> order = np.asarray(shuffled_rows(jax.random.PRNGKey(0), 10))
@@ -27,6 +31,7 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 ROUNDS = 6
 _LARGEST = 1 << 30  # above this many rows the domain of the network would not fit uint32 arithmetic
@@ -60,3 +65,34 @@ def shuffled_rows(key: Any, total: int) -> Any:
     slot = jnp.cumsum(keep.astype(jnp.int32)) - 1
     slot = jnp.where(keep, slot, total)  # out of range: dropped by the scatter
     return jnp.zeros((total,), jnp.int32).at[slot].set(image.astype(jnp.int32), mode="drop")
+
+
+def padded_range(total: int, batch_size: int) -> Any:
+    """Rows ``0..total-1`` in order, padded to whole batches by repeating the last row."""
+    steps = -(-total // batch_size)
+    return jnp.minimum(jnp.arange(steps * batch_size, dtype=jnp.int32), total - 1)
+
+
+def permutation(key: Any, epoch: Any, total: int, batch_size: int) -> Any:
+    """The shuffled row order of ``epoch``, padded to whole batches (pure; ``key`` may be a seed)."""
+    steps = -(-total // batch_size)
+    if jnp.ndim(key) == 0:
+        key = jax.random.PRNGKey(key)
+    order = shuffled_rows(jax.random.fold_in(key, epoch), total)
+    pad = steps * batch_size - total
+    if pad:
+        order = jnp.concatenate([order, jnp.zeros((pad,), jnp.int32)])
+    return order
+
+
+_permutation_jit = jax.jit(permutation, static_argnums=(2, 3))
+
+
+def epoch_permutation(key: Any, epoch: int, total: int, batch_size: int, shuffle: bool) -> Any:
+    """The row order for one epoch, computed on the device."""
+    if not shuffle:
+        return _padded_range_jit(total, batch_size)
+    return _permutation_jit(key, np.int32(epoch), total, batch_size)
+
+
+_padded_range_jit = jax.jit(padded_range, static_argnums=(0, 1))
