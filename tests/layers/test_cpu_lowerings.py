@@ -34,7 +34,7 @@ def test_patch_matrix_convolution_equals_xla_with_gradients(shape, kernel, strid
     """Forward and both gradients within float32 rounding (atol 1e-5; a different summation order)."""
     x = RNG.standard_normal(shape).astype("float32")
     k = RNG.standard_normal(kernel).astype("float32")
-    assert conv_kernels._uses_patches(jnp.asarray(x))
+    assert conv_kernels.uses_patches(jnp.asarray(x))
 
     def ours(x, k):
         return conv_kernels.convolve(x, k, strides=strides, padding=padding, dilation=dilation,
@@ -53,7 +53,7 @@ def test_patch_matrix_convolution_equals_xla_with_gradients(shape, kernel, strid
 def test_symbolic_batches_keep_xla_lowering():
     k = jnp.ones((3, 3, 3, 4))
     batch = jax.export.symbolic_shape("b")[0]
-    assert not conv_kernels._uses_patches(jax.ShapeDtypeStruct((batch, 8, 8, 3), jnp.float32))
+    assert not conv_kernels.uses_patches(jax.ShapeDtypeStruct((batch, 8, 8, 3), jnp.float32))
     out = jax.eval_shape(lambda x: conv_kernels.convolve(x, k, strides=(1, 1), padding="valid", dilation=(1, 1),
                                                          data_format="channels_last"),
                          jax.ShapeDtypeStruct((batch, 8, 8, 3), jnp.float32))

@@ -10,6 +10,7 @@ import jax.numpy as jnp
 from strata.core import masking, naming
 from strata.core.keras_tensor import KerasTensor
 from strata.core.node import Node
+from strata.layers.convolutional import conv_pool
 from strata.models.model import Model
 
 
@@ -218,12 +219,19 @@ class Functional(Model):
                 value = jnp.asarray(value)
                 masking.set_keras_mask(value, value_mask)
             values[id(tensor)] = value
+        fusions = self._conv_pool_pairs()
         for node in self._nodes:
-            if node.is_input:
+            if node.is_input or id(node.output_tensors[0]) in values:  # computed fused with its producer
                 continue
             leaf = lambda x: isinstance(x, KerasTensor)  # noqa: E731
             args = jax.tree_util.tree_map(lambda t: values[id(t)] if isinstance(t, KerasTensor) else t,
                                           node.call_args, is_leaf=leaf)
+            pool = fusions.get(id(node))
+            if pool is not None:
+                fused = conv_pool.conv_then_pool(node.operation, pool.operation, args[0])
+                if fused is not None:  # a convolution and its pooling, block by block (CPU)
+                    values[id(pool.output_tensors[0])] = fused
+                    continue
             kwargs = jax.tree_util.tree_map(lambda t: values[id(t)] if isinstance(t, KerasTensor) else t,
                                             node.call_kwargs, is_leaf=leaf)
             outputs = node.operation(*args, training=training, **kwargs)
@@ -231,6 +239,26 @@ class Functional(Model):
                 values[id(tensor)] = value
         return jax.tree_util.tree_map(lambda t: values[id(t)], self._outputs_struct,
                                       is_leaf=lambda x: isinstance(x, KerasTensor))
+
+    def _conv_pool_pairs(self) -> dict[int, Node]:
+        """Convolution nodes whose output only a pooling node reads (not a model output): that node."""
+        if getattr(self, "_fusions", None) is None:
+            outputs = {id(t) for t in self.outputs}
+            readers: dict[int, list[Node]] = {}
+            for node in self._nodes:
+                for tensor in node.input_tensors:
+                    readers.setdefault(id(tensor), []).append(node)
+            self._strata_fusions = {}
+            for node in self._nodes:
+                if node.is_input or len(node.output_tensors) != 1 or len(node.call_args) != 1 or node.call_kwargs:
+                    continue
+                tensor = node.output_tensors[0]
+                after = readers.get(id(tensor), [])
+                if (id(tensor) not in outputs and len(after) == 1 and len(after[0].call_args) == 1
+                        and after[0].call_args[0] is tensor and not after[0].call_kwargs
+                        and conv_pool.fusible(node.operation, after[0].operation)):
+                    self._strata_fusions[id(node)] = after[0]
+        return self._strata_fusions
 
     def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
         """``None``: the outputs carry the masks their own layers gave them."""

@@ -8,6 +8,7 @@ import jax.numpy as jnp
 
 from strata.core import masking, naming
 from strata.core.keras_tensor import KerasTensor
+from strata.layers.convolutional import conv_pool
 from strata.layers.core.input_layer import InputLayer
 from strata.layers.layer import Layer
 from strata.models.model import Model
@@ -135,8 +136,15 @@ class Sequential(Model):
         if mask is not None:
             x = jnp.asarray(x)
             masking.set_keras_mask(x, mask)
-        for layer in self.layers:
-            x = layer(x, training=training)
+        layers, index = self.layers, 0
+        while index < len(layers):
+            if index + 1 < len(layers) and conv_pool.fusible(layers[index], layers[index + 1]):
+                fused = conv_pool.conv_then_pool(layers[index], layers[index + 1], x)
+                if fused is not None:  # a convolution and its pooling, block by block (CPU)
+                    x, index = fused, index + 2
+                    continue
+            x = layers[index](x, training=training)
+            index += 1
         return x
 
     def compute_mask(self, inputs: Any, mask: Any = None) -> Any:

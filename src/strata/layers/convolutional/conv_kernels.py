@@ -74,7 +74,7 @@ def convolve(x: jax.Array, kernel: jax.Array, *, strides: Sequence[int], padding
     """
     rank = kernel.ndim - 2
     x = _matching_dtype(x, kernel)
-    if groups == 1 and data_format == "channels_last" and _uses_patches(x):
+    if groups == 1 and data_format == "channels_last" and uses_patches(x):
         return patch_convolution.convolve(x, kernel, strides=strides, padding=padding, dilation=dilation)
     return lax.conv_general_dilated(
         x, kernel, window_strides=tuple(strides),
@@ -82,7 +82,7 @@ def convolve(x: jax.Array, kernel: jax.Array, *, strides: Sequence[int], padding
         dimension_numbers=dimension_numbers(rank, data_format), feature_group_count=groups)
 
 
-def _uses_patches(x: jax.Array) -> bool:
+def uses_patches(x: jax.Array) -> bool:
     """Whether the patch-product lowering applies: on the CPU, with a concrete batch size."""
     # A symbolic batch (shape inference of a nested model) cannot be split into blocks.
     return jax.default_backend() == "cpu" and all(isinstance(d, int) for d in x.shape)

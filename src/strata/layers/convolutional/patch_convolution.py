@@ -25,7 +25,7 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 import jax
@@ -114,13 +114,20 @@ def plan_blocks(batch: int, out: Sequence[int], taps_times_in: int, itemsize: in
 
 
 def blocked_patches_matmul(x: jax.Array, kernel: jax.Array, strides: Sequence[int], dilation: Sequence[int],
-                           plan: BlockPlan) -> jax.Array:
-    """:func:`patches_matmul` computed block by block along the batch and the first spatial axis."""
+                           plan: BlockPlan, row_group: int = 1,
+                           epilogue: Callable[[jax.Array], jax.Array] | None = None) -> jax.Array:
+    """:func:`patches_matmul` computed block by block along the batch and the first spatial axis.
+
+    With ``row_group > 1`` the plan counts *groups* of ``row_group`` output rows, and each block's
+    result goes through ``epilogue`` (``(images, rows, ...)`` to ``(images, rows // row_group, ...)``)
+    before it is kept; output rows that do not fill a whole group are dropped.
+    """
     rank = kernel.ndim - 2
     out = _output_size(x.shape, kernel.shape[:rank], strides, dilation)
     effective = dilation[0] * (kernel.shape[0] - 1) + 1
-    in_rows = (plan.rows - 1) * strides[0] + effective  # input rows one block reads
-    needed = (plan.padded_rows - 1) * strides[0] + effective
+    rows, padded_rows = plan.rows * row_group, plan.padded_rows * row_group  # in output rows
+    in_rows = (rows - 1) * strides[0] + effective  # input rows one block reads
+    needed = (padded_rows - 1) * strides[0] + effective
     if needed > x.shape[1]:
         x = jnp.pad(x, [(0, 0), (0, needed - x.shape[1])] + [(0, 0)] * rank)
     per_image = plan.padded_rows // plan.rows
@@ -128,12 +135,38 @@ def blocked_patches_matmul(x: jax.Array, kernel: jax.Array, strides: Sequence[in
 
     @jax.checkpoint
     def block(index: jax.Array) -> jax.Array:
-        start = (index // per_image * plan.images, index % per_image * plan.rows * strides[0]) + (0,) * rank
-        return patches_matmul(lax.dynamic_slice(x, start, size), kernel, strides, dilation)
+        start = (index // per_image * plan.images, index % per_image * rows * strides[0]) + (0,) * rank
+        result = patches_matmul(lax.dynamic_slice(x, start, size), kernel, strides, dilation)
+        return result if epilogue is None else epilogue(result)
 
-    blocks = lax.map(block, jnp.arange(plan.blocks))  # (blocks, images, rows, *out[1:], filters)
-    result = jnp.reshape(blocks, (x.shape[0], plan.padded_rows) + blocks.shape[3:])
-    return result[:, :out[0]] if plan.padded_rows != out[0] else result
+    blocks = lax.map(block, jnp.arange(plan.blocks))  # (blocks, images, rows', *rest)
+    result = jnp.reshape(blocks, (x.shape[0], per_image * blocks.shape[2]) + blocks.shape[3:])
+    kept = out[0] // row_group
+    return result[:, :kept] if result.shape[1] != kept else result
+
+
+def convolve_blocks(x: jax.Array, kernel: jax.Array, *, strides: Sequence[int], padding: str,
+                    dilation: Sequence[int], epilogue: Callable[[jax.Array], jax.Array],
+                    row_group: int = 1) -> jax.Array | None:
+    """``epilogue`` of the convolution, block by block, so the convolution is never whole in memory.
+
+    ``epilogue`` maps one block of the convolution, ``(images, rows, *rest, filters)`` with ``rows``
+    a multiple of ``row_group``, to ``(images, rows // row_group, ...)``: for example bias,
+    activation and a pooling ``row_group`` rows tall (see ``conv_pool``).  Output rows that do not
+    fill a whole group are dropped.  ``None`` when the patches are small enough to be built whole,
+    where blocks would only add a loop.
+    """
+    rank = kernel.ndim - 2
+    x = padded_for(x, kernel.shape[:rank], strides, padding, dilation)
+    out = _output_size(x.shape, kernel.shape[:rank], strides, dilation)
+    groups = out[0] // row_group
+    if groups == 0:
+        return None
+    plan = plan_blocks(x.shape[0], [groups] + out[1:], math.prod(kernel.shape[:-1]) * row_group,
+                       x.dtype.itemsize, math.prod(kernel.shape) * kernel.dtype.itemsize)
+    if plan is None:
+        return None
+    return blocked_patches_matmul(x, kernel, strides, dilation, plan, row_group, epilogue)
 
 
 def convolve(x: jax.Array, kernel: jax.Array, *, strides: Sequence[int], padding: str,
