@@ -51,8 +51,9 @@ STACKS = {
                     layers.MaxPooling2D((3, 2))],
     "average": lambda: [layers.Conv2D(4, 3, strides=2, padding="same"), layers.AveragePooling2D(2)],
     "1d": lambda: [layers.Conv1D(6, 5, padding="causal", activation="relu"), layers.MaxPooling1D(4)],
+    "3d": lambda: [layers.Conv3D(3, 2, activation="relu"), layers.MaxPooling3D(2)],
 }
-SHAPES = {"max": (3, 21, 17, 2), "average": (2, 23, 18, 3), "1d": (2, 90, 3)}
+SHAPES = {"max": (3, 21, 17, 2), "average": (2, 23, 18, 3), "1d": (2, 90, 3), "3d": (2, 9, 8, 7, 2)}
 
 
 @pytest.mark.parametrize("stack", sorted(STACKS))

@@ -62,7 +62,8 @@ def convolve(x: jax.Array, kernel: jax.Array, *, strides: Sequence[int], padding
     ones): measured on the course CNNs, its training step is 1.5-2x faster than XLA:CPU's
     convolution (whose weight gradient is slow), and on 180x180 to 224x224 images the blocks cut
     a convolution's time 2-2.5x against the whole patch matrix, with the same numbers to float32
-    rounding.  Elsewhere (GPU, grouped, channels-first) it is XLA's convolution.
+    rounding.  Elsewhere (GPU, grouped, channels-first) it is XLA's convolution.  Models fuse a
+    large convolution with the pooling right after it (``conv_pool``), which bypasses this function.
 
     Args:
         x: ``(batch, *spatial, channels)`` or ``(batch, channels, *spatial)`` per ``data_format``.
