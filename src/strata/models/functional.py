@@ -219,15 +219,15 @@ class Functional(Model):
                 value = jnp.asarray(value)
                 masking.set_keras_mask(value, value_mask)
             values[id(tensor)] = value
-        fusions = self._conv_pool_pairs()
+        fusions = self._sole_readers()
         for node in self._nodes:
-            if node.is_input or id(node.output_tensors[0]) in values:  # computed fused with its producer
-                continue
+            if node.is_input or (node.output_tensors and id(node.output_tensors[0]) in values):
+                continue  # an input, or a pooling computed fused with its convolution
             leaf = lambda x: isinstance(x, KerasTensor)  # noqa: E731
             args = jax.tree_util.tree_map(lambda t: values[id(t)] if isinstance(t, KerasTensor) else t,
                                           node.call_args, is_leaf=leaf)
             pool = fusions.get(id(node))
-            if pool is not None:
+            if pool is not None and conv_pool.fusible(node.operation, pool.operation):
                 fused = conv_pool.conv_then_pool(node.operation, pool.operation, args[0])
                 if fused is not None:  # a convolution and its pooling, block by block (CPU)
                     values[id(pool.output_tensors[0])] = fused
@@ -240,25 +240,29 @@ class Functional(Model):
         return jax.tree_util.tree_map(lambda t: values[id(t)], self._outputs_struct,
                                       is_leaf=lambda x: isinstance(x, KerasTensor))
 
-    def _conv_pool_pairs(self) -> dict[int, Node]:
-        """Convolution nodes whose output only a pooling node reads (not a model output): that node."""
-        if getattr(self, "_fusions", None) is None:
+    def _sole_readers(self) -> dict[int, Node]:
+        """Nodes whose output one other node alone reads, with one argument (not a model output).
+
+        Keyed by the first node; the candidates for a convolution fused with its pooling, which
+        :func:`conv_pool.fusible` then checks at each call (the graph is fixed, the layers' settings
+        are not).
+        """
+        if getattr(self, "_strata_sole_readers", None) is None:
             outputs = {id(t) for t in self.outputs}
             readers: dict[int, list[Node]] = {}
             for node in self._nodes:
                 for tensor in node.input_tensors:
                     readers.setdefault(id(tensor), []).append(node)
-            self._strata_fusions = {}
+            self._strata_sole_readers = {}
             for node in self._nodes:
                 if node.is_input or len(node.output_tensors) != 1 or len(node.call_args) != 1 or node.call_kwargs:
                     continue
                 tensor = node.output_tensors[0]
                 after = readers.get(id(tensor), [])
                 if (id(tensor) not in outputs and len(after) == 1 and len(after[0].call_args) == 1
-                        and after[0].call_args[0] is tensor and not after[0].call_kwargs
-                        and conv_pool.fusible(node.operation, after[0].operation)):
-                    self._strata_fusions[id(node)] = after[0]
-        return self._strata_fusions
+                        and after[0].call_args[0] is tensor and not after[0].call_kwargs):
+                    self._strata_sole_readers[id(node)] = after[0]
+        return self._strata_sole_readers
 
     def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
         """``None``: the outputs carry the masks their own layers gave them."""
