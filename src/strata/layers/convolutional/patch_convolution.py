@@ -92,16 +92,17 @@ def _largest_divisor(n: int, at_most: int) -> int:
 
 
 def plan_blocks(batch: int, out: Sequence[int], taps_times_in: int, itemsize: int,
-                kernel_bytes: int) -> BlockPlan | None:
+                kernel_bytes: int, block_bytes: int | None = None) -> BlockPlan | None:
     """The blocks for a patch matrix of ``batch * prod(out)`` rows of ``taps_times_in`` values.
 
-    ``None`` when the whole matrix is at most :data:`WHOLE_BYTES` (one product, no loop).
+    Blocks aim at ``block_bytes`` of patches (default :data:`BLOCK_BYTES`).  ``None`` when the
+    whole matrix is at most :data:`WHOLE_BYTES` (one product, no loop).
     """
     row_bytes = math.prod(out[1:]) * taps_times_in * itemsize  # one output row of one image
     image_bytes = out[0] * row_bytes
     if batch * image_bytes <= WHOLE_BYTES:
         return None
-    target = max(BLOCK_BYTES, kernel_bytes)  # large kernels need long blocks to be re-read less often
+    target = max(block_bytes or BLOCK_BYTES, kernel_bytes)  # large kernels: long blocks, fewer re-reads
     if image_bytes <= target:
         images = _largest_divisor(batch, target // image_bytes)
         return BlockPlan(images, out[0], batch // images, out[0])
@@ -147,14 +148,15 @@ def blocked_patches_matmul(x: jax.Array, kernel: jax.Array, strides: Sequence[in
 
 def convolve_blocks(x: jax.Array, kernel: jax.Array, *, strides: Sequence[int], padding: str,
                     dilation: Sequence[int], epilogue: Callable[[jax.Array], jax.Array],
-                    row_group: int = 1) -> jax.Array | None:
+                    row_group: int = 1, block_bytes: int | None = None) -> jax.Array | None:
     """``epilogue`` of the convolution, block by block, so the convolution is never whole in memory.
 
     ``epilogue`` maps one block of the convolution, ``(images, rows, *rest, filters)`` with ``rows``
     a multiple of ``row_group``, to ``(images, rows // row_group, ...)``: for example bias,
     activation and a pooling ``row_group`` rows tall (see ``conv_pool``).  Output rows that do not
-    fill a whole group are dropped.  ``None`` when the patches are small enough to be built whole,
-    where blocks would only add a loop.
+    fill a whole group are dropped.  Blocks aim at ``block_bytes`` of patches (default
+    :data:`BLOCK_BYTES`).  ``None`` when the patches are small enough to be built whole, where
+    blocks would only add a loop.
     """
     rank = kernel.ndim - 2
     x = padded_for(x, kernel.shape[:rank], strides, padding, dilation)
@@ -163,7 +165,7 @@ def convolve_blocks(x: jax.Array, kernel: jax.Array, *, strides: Sequence[int], 
     if groups == 0:
         return None
     plan = plan_blocks(x.shape[0], [groups] + out[1:], math.prod(kernel.shape[:-1]) * row_group,
-                       x.dtype.itemsize, math.prod(kernel.shape) * kernel.dtype.itemsize)
+                       x.dtype.itemsize, math.prod(kernel.shape) * kernel.dtype.itemsize, block_bytes)
     if plan is None:
         return None
     return blocked_patches_matmul(x, kernel, strides, dilation, plan, row_group, epilogue)
