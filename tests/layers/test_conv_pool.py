@@ -137,6 +137,9 @@ def test_not_fused_where_the_convolution_output_is_seen_elsewhere(fused_calls):
     (layers.Conv2D(4, 3, groups=1, data_format="channels_first"), layers.MaxPooling2D(2, data_format="channels_first")),
     (layers.Conv2D(4, 3, groups=2), layers.MaxPooling2D(2)),
     (layers.DepthwiseConv2D(3), layers.MaxPooling2D(2)),
+    (type("Standardized", (layers.Conv2D,), {  # a subclass's own convolution (weight standardization)
+        "convolution_op": lambda self, x, k: layers.Conv2D.convolution_op(self, x, k / jnp.std(k))})(4, 3),
+     layers.MaxPooling2D(2)),
 ])
 def test_pairs_that_run_layer_by_layer(conv, pool):
     shape = (2, 16, 16, 4)

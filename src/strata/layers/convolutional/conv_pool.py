@@ -15,8 +15,9 @@ The numbers are the layers' own: the same patch products, the activation functio
 convolution layer, and the pooling layers' tiled max/average (gradient to the first maximum of a
 window, as XLA).  Fusion applies when nothing else can see the convolution's output (the pooling
 is its only consumer and it is not a model output), to an ungrouped channels-last convolution
-without an activity regularizer, a pooling whose windows tile its input (``strides == pool_size``,
-``valid``: the default), no masks, and the layers computing in their input's dtype on the CPU.
+without an activity regularizer (nor a subclass's own ``call`` or ``convolution_op``), a pooling
+whose windows tile its input (``strides == pool_size``, ``valid``: the default), no masks, and the
+layers computing in their input's dtype on the CPU.
 Anything else, and convolutions small enough to be built whole, run layer by layer as before.
 """
 
@@ -47,7 +48,8 @@ def fusible(conv: Any, pool: Any) -> bool:
             and conv.activity_regularizer is None and pool.activity_regularizer is None
             and tiled_pooling.tiles_input(pool.pool_size, pool.strides, pool._padding)
             and conv.compute_dtype == conv.variable_dtype and pool.compute_dtype == conv.compute_dtype
-            and type(conv).call is BaseConv.call and type(pool).call is BasePooling.call)
+            and type(conv).call is BaseConv.call and type(conv).convolution_op is BaseConv.convolution_op
+            and type(pool).call is BasePooling.call)
 
 
 def conv_then_pool(conv: BaseConv, pool: BasePooling, x: Any) -> jax.Array | None:
@@ -60,8 +62,7 @@ def conv_then_pool(conv: BaseConv, pool: BasePooling, x: Any) -> jax.Array | Non
         return None
     if masking.any_mask(masking.masks_of(x)) or not conv_kernels.uses_patches(x):
         return None
-    conv.compute_output_shape(x.shape)  # the layers' own errors for inputs too small or of the wrong rank
-    pool.compute_output_shape(conv.compute_output_shape(x.shape))
+    pool.compute_output_shape(conv.compute_output_shape(x.shape))  # the layers' own errors for bad inputs
     rank = conv.rank
     pool_fn = tiled_pooling.max_pool if pool._mode == "max" else tiled_pooling.average_pool
     axes = tuple(range(1, rank + 1))
