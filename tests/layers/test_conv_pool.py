@@ -161,3 +161,16 @@ def test_errors_are_the_layers_own(fused_calls):
     model = strata.Sequential([strata.Input((None, None, 3)), layers.Conv2D(4, 5), layers.MaxPooling2D(2)])
     with pytest.raises(ValueError, match="Conv2D"):
         model(jnp.zeros((1, 3, 3, 3)))
+
+
+def test_a_layer_changed_after_the_first_call_is_judged_as_it_is_now(fused_calls):
+    x = RNG.standard_normal((2, 16, 16, 3)).astype("float32")
+    inputs = strata.Input((16, 16, 3))
+    conv = layers.Conv2D(4, 3, activation="relu")
+    model = strata.Model(inputs, layers.MaxPooling2D(2)(conv(inputs)))
+    model(x)
+    assert fused_calls == [True]
+    conv.activity_regularizer = strata.regularizers.L2(0.1)  # the penalty needs the whole output now
+    model(x)
+    assert fused_calls == [True]  # ran layer by layer
+    assert len(model.losses) == 1 and float(model.losses[0]) > 0
